@@ -1,0 +1,14 @@
+//! Schema migrations, shared by SQLite and PostgreSQL. Included into the crate by path so the
+//! project stays one crate; run by `session-booking migrate` and on every server start.
+use sea_orm_migration::prelude::*;
+
+mod m20261124_000001_create_tables;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261124_000001_create_tables::Migration)]
+    }
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs what building and testing need on a fresh machine of this kind, skipping what is
+# already there. Every step works offline apart from the package registries (see GUIDE.md).
+#   scripts/setup.sh          toolchain for building and running the app
+#   scripts/setup.sh --test   also Chromium and the Playwright packages for end-to-end tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=false
+[[ "${1:-}" == "--test" ]] && want_test=true
+
+log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
+
+CARGO_LEPTOS_VERSION=0.3.10 # 0.3.11 needs rustc 1.96
+# The CLI must equal the wasm-bindgen crate in Cargo.lock exactly.
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/[^0-9.]/, ""); print; exit}' Cargo.lock)
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding the wasm32 target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [[ "$(cargo leptos --version 2>/dev/null || true)" != *"$CARGO_LEPTOS_VERSION"* ]]; then
+  log "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 14 minutes on 2 cores)"
+  CARGO_PROFILE_RELEASE_LTO=false cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+fi
+
+if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != *"$WASM_BINDGEN_VERSION"* ]]; then
+  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  # Not --locked: its own lock file names a crate version the registry lacks.
+  cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION"
+fi
+
+apt_install() {
+  if [[ ! -f /var/lib/apt/periodic/.setup-updated ]]; then
+    apt-get update -qq && mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/.setup-updated
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# cargo-leptos would try to download wasm-opt for release builds; Debian's binaryen is offline.
+if ! command -v wasm-opt >/dev/null; then
+  log "installing binaryen (wasm-opt)"
+  apt_install binaryen
+fi
+
+if $want_test; then
+  if [[ ! -x /usr/bin/chromium ]]; then
+    log "installing Chromium for the end-to-end tests"
+    apt_install chromium
+  fi
+  if [[ ! -d end2end/node_modules/@playwright/test ]]; then
+    log "installing the Playwright test runner"
+    (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+log "ready"

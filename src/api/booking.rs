@@ -1,0 +1,151 @@
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{CourseSummary, TeacherCard};
+use crate::error::AppError;
+
+/// What the booking page needs before the first step: the course, whether the student may
+/// book it, and whom they can book with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BookingPage {
+    pub course: CourseSummary,
+    pub enrolled: bool,
+    /// Active Student-Teachers of the course (empty when not enrolled).
+    pub teachers: Vec<TeacherCard>,
+    /// The Student-Teacher named by a `/book/{st_id}` link.
+    pub preselected: Option<TeacherCard>,
+    pub student_timezone: String,
+}
+
+/// Loads the booking page for a course (`/courses/{course_id}/book`) or for one
+/// Student-Teacher (`/book/{st_id}`), and records the `page_view`.
+#[server]
+pub async fn load_booking_page(course_id: Option<i32>, st_id: Option<i32>) -> Result<BookingPage, AppError> {
+    use crate::{
+        entities::student_teacher,
+        server::{analytics::{self, Event}, request::{app_state, require_student}, views},
+    };
+    use sea_orm::EntityTrait;
+
+    let state = app_state()?;
+    let student = require_student(&state).await?;
+    let db = &state.db;
+
+    let preselected_row = match st_id {
+        Some(id) => Some(
+            student_teacher::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .ok_or_else(|| AppError::NotFound("Student-Teacher".into()))?,
+        ),
+        None => None,
+    };
+    let course_id = match (course_id, &preselected_row) {
+        (Some(course_id), Some(st)) if st.course_id != course_id => {
+            return Err(AppError::NotFound("Student-Teacher".into()));
+        }
+        (Some(course_id), _) => course_id,
+        (None, Some(st)) => st.course_id,
+        (None, None) => return Err(AppError::invalid("course_id", "Choose a course to book.")),
+    };
+    let course = views::find_course(db, course_id).await?;
+    let enrolled = views::is_enrolled(db, student.id, course_id).await?;
+    let teachers = if enrolled { views::active_teachers(db, course_id).await? } else { Vec::new() };
+    // A pre-selected Student-Teacher who is no longer active is shown as unavailable, not booked.
+    let preselected = preselected_row.and_then(|st| teachers.iter().find(|t| t.st_id == st.id).cloned());
+
+    analytics::record(db, Some(student.id), Event::PageView { course_id, st_preselected: st_id.is_some() }).await?;
+    Ok(BookingPage {
+        course: views::course_summary(&course),
+        enrolled,
+        teachers,
+        preselected,
+        student_timezone: student.timezone,
+    })
+}
+
+/// Records that the student chose a Student-Teacher on step 1.
+#[server]
+pub async fn record_st_selected(st_id: i32) -> Result<(), AppError> {
+    use crate::{
+        entities::student_teacher,
+        server::{analytics::{self, Event}, request::{app_state, require_student}},
+    };
+    use sea_orm::EntityTrait;
+
+    let state = app_state()?;
+    let student = require_student(&state).await?;
+    student_teacher::Entity::find_by_id(st_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Student-Teacher".into()))?;
+    analytics::record(&state.db, Some(student.id), Event::StSelected { st_id }).await?;
+    Ok(())
+}
+
+/// "Schedule Later": records that the student wants a session without choosing a
+/// Student-Teacher or time now. Posting it twice keeps one open request.
+#[server]
+pub async fn schedule_later(course_id: i32) -> Result<(), AppError> {
+    use crate::{
+        entities::{request_status, schedule_later_request as request},
+        server::{analytics::{self, Event}, db::begin_write, request::{app_state, require_student}, views},
+    };
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+
+    let state = app_state()?;
+    let student = require_student(&state).await?;
+    views::find_course(&state.db, course_id).await?;
+    if !views::is_enrolled(&state.db, student.id, course_id).await? {
+        return Err(AppError::NotEnrolled);
+    }
+    let txn = begin_write(&state.db).await?;
+    let open = request::Entity::find()
+        .filter(request::Column::StudentId.eq(student.id))
+        .filter(request::Column::CourseId.eq(course_id))
+        .filter(request::Column::Status.eq(request_status::OPEN))
+        .one(&txn)
+        .await?;
+    if open.is_none() {
+        request::ActiveModel {
+            student_id: Set(student.id),
+            course_id: Set(course_id),
+            status: Set(request_status::OPEN.to_owned()),
+            created_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    analytics::record(&txn, Some(student.id), Event::ScheduleLater { course_id }).await?;
+    txn.commit().await?;
+    leptos_axum::redirect(&format!("/courses/{course_id}/book/later"));
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScheduleLaterConfirmation {
+    pub course: CourseSummary,
+}
+
+/// The confirmation screen of "Schedule Later", shown only when the request exists.
+#[server]
+pub async fn load_schedule_later(course_id: i32) -> Result<ScheduleLaterConfirmation, AppError> {
+    use crate::{
+        entities::{request_status, schedule_later_request as request},
+        server::{request::{app_state, require_student}, views},
+    };
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    let state = app_state()?;
+    let student = require_student(&state).await?;
+    let course = views::find_course(&state.db, course_id).await?;
+    request::Entity::find()
+        .filter(request::Column::StudentId.eq(student.id))
+        .filter(request::Column::CourseId.eq(course_id))
+        .filter(request::Column::Status.eq(request_status::OPEN))
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Schedule Later request".into()))?;
+    Ok(ScheduleLaterConfirmation { course: views::course_summary(&course) })
+}

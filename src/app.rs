@@ -1,0 +1,81 @@
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Redirect, Route, Router, Routes},
+    path,
+};
+
+use crate::{
+    api::{
+        auth::{get_current_user, Login, Logout},
+        UserView,
+    },
+    components::site_header::SiteHeader,
+    error::AppError,
+    pages::{
+        booking::{schedule_later::ScheduleLaterDone, CourseBookingPage, TeacherBookingPage},
+        course::CoursePage,
+        dashboard::DashboardPage,
+        login::LoginPage,
+        not_found::NotFound,
+        teacher_profile::TeacherProfilePage,
+    },
+};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
+                <meta name="theme-color" content="#4338ca"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// Who is logged in, and the actions that change it; the header and login page share them.
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub login: ServerAction<Login>,
+    pub logout: ServerAction<Logout>,
+    pub user: Resource<Result<Option<UserView>, AppError>>,
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let login = ServerAction::<Login>::new();
+    let logout = ServerAction::<Logout>::new();
+    let user = Resource::new(move || (login.version().get(), logout.version().get()), |_| get_current_user());
+    provide_context(Session { login, logout, user });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/session-booking.css"/>
+        <Title formatter=|title: String| if title.is_empty() { "PeerTutor".to_owned() } else { format!("{title} · PeerTutor") }/>
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <SiteHeader/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=|| view! { <Redirect path="/dashboard"/> }/>
+                    <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/dashboard") view=DashboardPage/>
+                    <Route path=path!("/courses/:course_id") view=CoursePage/>
+                    <Route path=path!("/courses/:course_id/book") view=CourseBookingPage/>
+                    <Route path=path!("/courses/:course_id/book/later") view=ScheduleLaterDone/>
+                    <Route path=path!("/book/:st_id") view=TeacherBookingPage/>
+                    <Route path=path!("/student-teachers/:st_id") view=TeacherProfilePage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,19 @@
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// Shows a server function's error as the page's message, with the way forward where there is one.
+#[component]
+pub fn ErrorPanel(error: AppError) -> impl IntoView {
+    let action = match &error {
+        AppError::NotAuthenticated => Some(("/login", "Log in")),
+        AppError::NotFound(_) | AppError::NotAStudent => Some(("/dashboard", "Go to your dashboard")),
+        _ => None,
+    };
+    view! {
+        <div class="panel panel-error" role="alert">
+            <p>{error.to_string()}</p>
+            {action.map(|(href, label)| view! { <a class="btn btn-secondary" href=href>{label}</a> })}
+        </div>
+    }
+}

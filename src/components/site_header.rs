@@ -1,0 +1,33 @@
+use leptos::{form::ActionForm, prelude::*};
+
+use super::avatar::Avatar;
+use crate::app::Session;
+
+#[component]
+pub fn SiteHeader() -> impl IntoView {
+    let session = expect_context::<Session>();
+    view! {
+        <header class="site-header">
+            <a class="brand" href="/dashboard">
+                <span class="brand-mark" aria-hidden="true">"P"</span>
+                "PeerTutor"
+            </a>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    session.user.await.ok().flatten().map(|user| view! {
+                        <nav class="site-nav" aria-label="Main">
+                            <a href="/dashboard">"Dashboard"</a>
+                            <span class="site-user">
+                                <Avatar avatar=user.avatar.clone() size="sm"/>
+                                <span class="site-user-name">{user.name.clone()}</span>
+                            </span>
+                            <ActionForm action=session.logout>
+                                <button type="submit" class="btn btn-ghost btn-small">"Log out"</button>
+                            </ActionForm>
+                        </nav>
+                    })
+                })}
+            </Transition>
+        </header>
+    }
+}

@@ -1,0 +1,22 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "sessions")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub course_id: i32,
+    pub student_id: i32,
+    pub teacher_id: i32,
+    pub start_at: DateTimeUtc,
+    pub end_at: DateTimeUtc,
+    pub status: String,
+    pub note: String,
+    pub reminders: bool,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

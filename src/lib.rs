@@ -1,0 +1,22 @@
+//! session-booking: one Leptos crate, built to wasm (`hydrate`) for the browser and to an axum
+//! server (`ssr`).
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod error;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod entities;
+#[cfg(feature = "ssr")]
+#[path = "../migrations/mod.rs"]
+pub mod migrations;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

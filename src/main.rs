@@ -1,0 +1,64 @@
+//! The session-booking server binary: serves the app by default; `migrate`, `seed` and
+//! `slots` are for operators and support staff.
+use clap::{Parser, Subcommand};
+use std::{path::PathBuf, process::ExitCode};
+
+use session_booking::server::{self, config::Settings, db, seed};
+
+#[derive(Parser)]
+#[command(version, about = "Book tutoring sessions with Student-Teachers")]
+struct Cli {
+    /// Runtime settings file; every value can also be set by its environment variable.
+    #[arg(long, default_value = "Leptos.toml", env = "BOOKING_CONFIG")]
+    config: PathBuf,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the app (the default).
+    Serve,
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Seed the demo data into an empty database.
+    Seed,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> server::anyhow_free::Result<()> {
+    let settings = Settings::load(&cli.config, |var| std::env::var(var).ok())?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => server::serve(settings).await,
+        Command::Migrate => {
+            let conn = db::connect(&settings.server.database_url).await?;
+            db::migrate(&conn).await?;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::Seed => {
+            let conn = db::connect(&settings.server.database_url).await?;
+            db::migrate(&conn).await?;
+            if seed::seed_if_empty(&conn, chrono::Utc::now()).await? {
+                println!("seeded the demo data; every account's password is {}", seed::DEMO_PASSWORD);
+            } else {
+                println!("the database already has users; nothing seeded");
+            }
+            Ok(())
+        }
+    }
+}

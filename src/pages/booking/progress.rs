@@ -1,0 +1,44 @@
+use leptos::prelude::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Step {
+    Teacher,
+    Date,
+    Time,
+    Confirm,
+}
+
+impl Step {
+    const ALL: [Step; 4] = [Step::Teacher, Step::Date, Step::Time, Step::Confirm];
+
+    fn label(self) -> &'static str {
+        match self {
+            Step::Teacher => "Student-Teacher",
+            Step::Date => "Date",
+            Step::Time => "Time",
+            Step::Confirm => "Confirm",
+        }
+    }
+}
+
+/// Where the student is in the wizard; on phones only the current step's name shows.
+#[component]
+pub fn Progress(current: Step) -> impl IntoView {
+    view! {
+        <ol class="progress" aria-label="Booking steps">
+            {Step::ALL.into_iter().enumerate().map(|(i, step)| {
+                let state = match step.cmp(&current) {
+                    std::cmp::Ordering::Less => "done",
+                    std::cmp::Ordering::Equal => "current",
+                    std::cmp::Ordering::Greater => "todo",
+                };
+                view! {
+                    <li class=format!("progress-step {state}") aria-current=(step == current).then_some("step")>
+                        <span class="progress-index" aria-hidden="true">{i + 1}</span>
+                        <span class="progress-label">{format!("Step {} of 4: ", i + 1)}<span>{step.label()}</span></span>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+}

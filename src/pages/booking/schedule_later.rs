@@ -1,0 +1,60 @@
+use leptos::{form::ActionForm, prelude::*};
+use leptos_meta::Title;
+
+use crate::{
+    api::booking::{load_schedule_later, ScheduleLater},
+    components::{error_panel::ErrorPanel, use_id_param},
+};
+
+/// The "Schedule Later" choice (CD-033): skip choosing a Student-Teacher and time now.
+/// A plain form post, so it works without JavaScript too.
+#[component]
+pub fn ScheduleLaterOption(course_id: i32) -> impl IntoView {
+    let action = ServerAction::<ScheduleLater>::new();
+    view! {
+        <div class="card schedule-later">
+            <div>
+                <h3>"Not ready to pick a time?"</h3>
+                <p class="muted">"Schedule Later and we'll match you with a Student-Teacher when you're ready."</p>
+            </div>
+            <ActionForm action>
+                <input type="hidden" name="course_id" value=course_id/>
+                <button type="submit" class="btn btn-secondary" disabled=move || action.pending().get()>"Schedule Later"</button>
+            </ActionForm>
+            {move || action.value().get().and_then(Result::err).map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+        </div>
+    }
+}
+
+/// `/courses/{course_id}/book/later`: the confirmation after Schedule Later.
+#[component]
+pub fn ScheduleLaterDone() -> impl IntoView {
+    let course_id = use_id_param("course_id");
+    let confirmation = Resource::new(move || course_id.get(), |id| async move {
+        match id {
+            Some(id) => load_schedule_later(id).await,
+            None => Err(crate::error::AppError::NotFound("Course".into())),
+        }
+    });
+    view! {
+        <Title text="Schedule Later"/>
+        <div class="page narrow">
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match confirmation.await {
+                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        Ok(c) => view! {
+                            <section class="confirmation" aria-labelledby="later-title">
+                                <div class="confirmation-icon" aria-hidden="true">"✓"</div>
+                                <p class="muted">{c.course.title}</p>
+                                <h1 id="later-title">"We'll notify you when you're ready to schedule"</h1>
+                                <p>"You can schedule anytime from your dashboard"</p>
+                                <a class="btn btn-primary" href="/dashboard">"Continue to Dashboard"</a>
+                            </section>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}

@@ -1,0 +1,76 @@
+use leptos::{form::ActionForm, prelude::*};
+use leptos_meta::Title;
+
+use crate::{
+    api::courses::{load_course_page, Enroll},
+    components::{avatar::Avatar, error_panel::ErrorPanel, teacher_meta::TeacherMeta, use_id_param},
+};
+
+#[component]
+pub fn CoursePage() -> impl IntoView {
+    let course_id = use_id_param("course_id");
+    let page = Resource::new(move || course_id.get(), |id| async move {
+        match id {
+            Some(id) => load_course_page(id).await,
+            None => Err(crate::error::AppError::NotFound("Course".into())),
+        }
+    });
+    let enroll = ServerAction::<Enroll>::new();
+
+    view! {
+        <div class="page">
+            <Transition fallback=|| view! { <p class="loading">"Loading course…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        Ok(p) => {
+                            let id = p.course.id;
+                            view! {
+                                <Title text=p.course.title.clone()/>
+                                <a class="back-link" href="/dashboard">"← Dashboard"</a>
+                                <h1>{p.course.title.clone()}</h1>
+                                <p class="lead">{p.description}</p>
+                                <p class="muted">{format!("{}-minute sessions · {} sessions included", p.course.session_minutes, p.course.sessions_included)}</p>
+                                {if p.enrolled {
+                                    view! { <a class="btn btn-primary" href=format!("/courses/{id}/book")>"Book a Session"</a> }.into_any()
+                                } else {
+                                    view! {
+                                        <ActionForm action=enroll>
+                                            <input type="hidden" name="course_id" value=id/>
+                                            <button type="submit" class="btn btn-primary">"Enroll in this course"</button>
+                                        </ActionForm>
+                                        {move || enroll.value().get().and_then(Result::err).map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+                                    }.into_any()
+                                }}
+                                <h2>"Student-Teachers"</h2>
+                                {if p.teachers.is_empty() {
+                                    view! { <p class="empty">"No Student-Teachers available. Try later."</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <ul class="card-grid" role="list">
+                                            {p.teachers.into_iter().map(|t| {
+                                                let name = t.name.clone();
+                                                view! {
+                                                    <li class="card teacher-card">
+                                                        <a class="teacher-identity" href=format!("/student-teachers/{}", t.st_id)>
+                                                            <Avatar avatar=t.avatar.clone()/>
+                                                            <span class="teacher-name">{t.name.clone()}</span>
+                                                        </a>
+                                                        <TeacherMeta teacher=t.clone()/>
+                                                        {p.enrolled.then(|| view! {
+                                                            <a class="btn btn-secondary" href=format!("/book/{}", t.st_id)>{format!("Book with {name}")}</a>
+                                                        })}
+                                                    </li>
+                                                }
+                                            }).collect_view()}
+                                        </ul>
+                                    }.into_any()
+                                }}
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}

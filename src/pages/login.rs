@@ -1,0 +1,37 @@
+use leptos::{form::ActionForm, prelude::*};
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::app::Session;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let error = move || session.login.value().get().and_then(Result::err).map(|e| e.to_string());
+
+    view! {
+        <Title text="Log in"/>
+        <section class="auth-card" aria-labelledby="login-title">
+            <h1 id="login-title">"Log in"</h1>
+            <p class="muted">"Book sessions with Student-Teachers in your courses."</p>
+            <ActionForm action=session.login attr:class="stack">
+                <input type="hidden" name="next" value=next/>
+                <label for="email">"Email"</label>
+                <input id="email" name="email" type="email" autocomplete="username" required autofocus/>
+                <label for="password">"Password"</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required/>
+                {move || error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+                <button type="submit" class="btn btn-primary btn-block" disabled=move || session.login.pending().get()>
+                    {move || if session.login.pending().get() { "Logging in…" } else { "Log in" }}
+                </button>
+            </ActionForm>
+            <details class="demo-hint">
+                <summary>"Trying the demo?"</summary>
+                <p>"Log in as " <code>"maya@student.test"</code> ", " <code>"kenji@student.test"</code> " or "
+                    <code>"lena@student.test"</code> " with the password " <code>"booking-demo"</code> "."</p>
+            </details>
+        </section>
+    }
+}

@@ -1,0 +1,7 @@
+//! One module per route.
+pub mod booking;
+pub mod course;
+pub mod dashboard;
+pub mod login;
+pub mod not_found;
+pub mod teacher_profile;

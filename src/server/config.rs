@@ -1,0 +1,124 @@
+//! Runtime settings: `Leptos.toml`, each value overridable by an environment variable.
+use serde::Deserialize;
+use std::{net::SocketAddr, path::Path, str::FromStr};
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub booking: BookingDefaults,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct ServerSettings {
+    pub site_addr: SocketAddr,
+    pub database_url: String,
+    pub secure_cookies: bool,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+pub struct BookingDefaults {
+    pub step_minutes: i64,
+    pub buffer_minutes: i64,
+    pub minimum_notice_minutes: i64,
+    pub horizon_days: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("{path}: {source}")]
+    Parse { path: String, source: toml::de::Error },
+    #[error("environment variable {var}: cannot parse {value:?}")]
+    Env { var: &'static str, value: String },
+    #[error("{field}: {message}")]
+    Invalid { field: &'static str, message: &'static str },
+}
+
+impl Settings {
+    /// Reads `path` and applies overrides from `env` (a lookup, so tests need not touch the
+    /// process environment).
+    pub fn load(path: &Path, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
+        let mut settings: Settings = toml::from_str(&text)
+            .map_err(|source| ConfigError::Parse { path: path.display().to_string(), source })?;
+        settings.apply_env(env)?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn apply_env(&mut self, env: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        fn set<T: FromStr>(target: &mut T, var: &'static str, env: &impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+            if let Some(value) = env(var) {
+                *target = value.parse().map_err(|_| ConfigError::Env { var, value })?;
+            }
+            Ok(())
+        }
+        set(&mut self.server.site_addr, "BOOKING_SITE_ADDR", &env)?;
+        set(&mut self.server.database_url, "DATABASE_URL", &env)?;
+        set(&mut self.server.secure_cookies, "BOOKING_SECURE_COOKIES", &env)?;
+        set(&mut self.booking.step_minutes, "BOOKING_STEP_MINUTES", &env)?;
+        set(&mut self.booking.buffer_minutes, "BOOKING_BUFFER_MINUTES", &env)?;
+        set(&mut self.booking.minimum_notice_minutes, "BOOKING_MINIMUM_NOTICE_MINUTES", &env)?;
+        set(&mut self.booking.horizon_days, "BOOKING_HORIZON_DAYS", &env)?;
+        Ok(())
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let b = &self.booking;
+        if b.step_minutes <= 0 {
+            return Err(ConfigError::Invalid { field: "booking.step_minutes", message: "must be positive" });
+        }
+        if b.buffer_minutes < 0 || b.minimum_notice_minutes < 0 {
+            return Err(ConfigError::Invalid { field: "booking", message: "buffer and notice must not be negative" });
+        }
+        if b.horizon_days <= 0 {
+            return Err(ConfigError::Invalid { field: "booking.horizon_days", message: "must be positive" });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_with(env: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("Leptos.toml");
+        Settings::load(&path, |var| env.iter().find(|(k, _)| *k == var).map(|(_, v)| v.to_string()))
+    }
+
+    #[test]
+    fn reads_the_shipped_file() {
+        let s = load_with(&[]).unwrap();
+        assert_eq!(s.server.site_addr.to_string(), "127.0.0.1:3000");
+        assert!(s.server.database_url.starts_with("sqlite://"));
+        assert_eq!(s.booking.step_minutes, 30);
+    }
+
+    #[test]
+    fn environment_overrides_each_value() {
+        let s = load_with(&[
+            ("BOOKING_SITE_ADDR", "0.0.0.0:8080"),
+            ("DATABASE_URL", "postgres://db/x"),
+            ("BOOKING_SECURE_COOKIES", "true"),
+            ("BOOKING_BUFFER_MINUTES", "5"),
+            ("BOOKING_HORIZON_DAYS", "14"),
+        ])
+        .unwrap();
+        assert_eq!(s.server.site_addr.to_string(), "0.0.0.0:8080");
+        assert_eq!(s.server.database_url, "postgres://db/x");
+        assert!(s.server.secure_cookies);
+        assert_eq!(s.booking.buffer_minutes, 5);
+        assert_eq!(s.booking.horizon_days, 14);
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_their_name() {
+        let err = load_with(&[("BOOKING_STEP_MINUTES", "soon")]).unwrap_err();
+        assert!(err.to_string().contains("BOOKING_STEP_MINUTES"), "{err}");
+        let err = load_with(&[("BOOKING_STEP_MINUTES", "0")]).unwrap_err();
+        assert!(err.to_string().contains("booking.step_minutes"), "{err}");
+    }
+}

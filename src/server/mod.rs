@@ -1,0 +1,165 @@
+//! The axum server around the Leptos app. Compiled only with the `ssr` feature.
+pub mod analytics;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod request;
+pub mod seed;
+pub mod state;
+pub mod views;
+
+use axum::{
+    body::Body,
+    extract::{Request, State},
+    http::{header, Method, StatusCode},
+    middleware::{self, Next},
+    response::{IntoResponse, Redirect, Response},
+    routing::post,
+    Router,
+};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use std::sync::Arc;
+
+use crate::app::{shell, App};
+use config::Settings;
+use state::AppState;
+
+/// Builds the whole application over a database that is already migrated.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    Router::new()
+        .route("/api/{*fn_name}", post(server_fn_handler))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(state.clone(), require_login))
+        .with_state(state)
+}
+
+async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> Response {
+    if is_cross_site(&request) {
+        return (StatusCode::FORBIDDEN, crate::error::AppError::CrossSite.to_string()).into_response();
+    }
+    handle_server_fns_with_context(move || provide_context(state.clone()), request).await.into_response()
+}
+
+/// Leptos server functions have no CSRF protection of their own. Browsers mark requests from
+/// other sites (`Sec-Fetch-Site`, `Origin`); refuse those. Non-browser clients send neither and
+/// carry no ambient cookie worth forging.
+fn is_cross_site(request: &Request<Body>) -> bool {
+    let headers = request.headers();
+    if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
+        return true;
+    }
+    match (headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()), headers.get(header::HOST).and_then(|v| v.to_str().ok())) {
+        (Some(origin), Some(host)) => {
+            let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+            origin_host != host
+        }
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+/// Pages behind login. A visit without a session goes to the login page and comes back after.
+fn needs_login(path: &str) -> bool {
+    path == "/" || path == "/dashboard" || path.starts_with("/courses/") || path.starts_with("/book/") || path.starts_with("/student-teachers/")
+}
+
+async fn require_login(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if request.method() == Method::GET && needs_login(path) {
+        let logged_in = match auth::token_from_headers(request.headers()) {
+            Some(token) => matches!(auth::user_for_token(&state.db, &token, chrono::Utc::now()).await, Ok(Some(_))),
+            None => false,
+        };
+        if !logged_in {
+            let target = request.uri().path_and_query().map_or(path, |pq| pq.as_str());
+            let location = format!("/login?next={}", urlencode(target));
+            return Redirect::to(&location).into_response();
+        }
+    }
+    next.run(request).await
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Connects, migrates, seeds an empty database, and builds the state.
+pub async fn prepare(settings: Settings, leptos_options: LeptosOptions) -> anyhow_free::Result<AppState> {
+    let db = db::connect(&settings.server.database_url).await?;
+    db::migrate(&db).await?;
+    if seed::seed_if_empty(&db, chrono::Utc::now()).await? {
+        tracing::info!("seeded the demo data (password: {})", seed::DEMO_PASSWORD);
+    }
+    Ok(AppState { leptos_options, db, settings: Arc::new(settings) })
+}
+
+pub async fn serve(settings: Settings) -> anyhow_free::Result<()> {
+    let mut leptos_options = leptos::config::get_configuration(None)?.leptos_options;
+    leptos_options.site_addr = settings.server.site_addr;
+    let addr = settings.server.site_addr;
+    let state = prepare(settings, leptos_options).await?;
+    let app = router(state);
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!("listening on http://{addr}");
+    // Without TCP_NODELAY, Nagle plus delayed ACK held a streamed SSR response ~40 ms.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// A boxed error for the binary's entry points; the library's own functions use typed errors.
+pub mod anyhow_free {
+    pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(headers: &[(&str, &str)]) -> Request<Body> {
+        let mut builder = Request::post("/api/login");
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        builder.body(Body::empty()).unwrap()
+    }
+
+    #[test]
+    fn refuses_posts_from_other_sites() {
+        assert!(is_cross_site(&request(&[("sec-fetch-site", "cross-site")])));
+        assert!(is_cross_site(&request(&[("origin", "https://evil.test"), ("host", "127.0.0.1:3000")])));
+        assert!(!is_cross_site(&request(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")])));
+        assert!(!is_cross_site(&request(&[("sec-fetch-site", "same-origin")])));
+        assert!(!is_cross_site(&request(&[])));
+    }
+
+    #[test]
+    fn login_redirect_keeps_the_whole_target() {
+        assert_eq!(urlencode("/courses/1/book?st=2&x=a b"), "/courses/1/book%3Fst%3D2%26x%3Da%20b");
+        assert!(needs_login("/courses/1/book") && needs_login("/book/3") && needs_login("/dashboard"));
+        assert!(!needs_login("/login") && !needs_login("/pkg/session-booking.js"));
+    }
+}

@@ -1,0 +1,192 @@
+//! The demo world of `shared/demo-data.md`, seeded into an empty database so a newcomer can log
+//! in and book at once. Sessions are placed relative to the day the seed runs.
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, Set};
+
+use super::{auth::hash_password, db::begin_write};
+use crate::entities::{availability, course, enrollment, role, session, session_status, student_teacher, user};
+
+pub const DEMO_PASSWORD: &str = "booking-demo";
+
+struct Person { name: &'static str, email: &'static str, timezone: &'static str, role: &'static str }
+
+const PEOPLE: &[Person] = &[
+    Person { name: "Priya Nair", email: "priya@tutor.test", timezone: "Asia/Kolkata", role: role::TEACHER },
+    Person { name: "Tom Walker", email: "tom@tutor.test", timezone: "Europe/London", role: role::TEACHER },
+    Person { name: "Aarav Shrestha", email: "aarav@tutor.test", timezone: "Asia/Kathmandu", role: role::TEACHER },
+    Person { name: "Sofia Alves", email: "sofia@tutor.test", timezone: "America/Sao_Paulo", role: role::TEACHER },
+    Person { name: "Diego Ramírez", email: "diego@tutor.test", timezone: "America/Mexico_City", role: role::TEACHER },
+    Person { name: "Ana Kovač", email: "ana@tutor.test", timezone: "Europe/Zagreb", role: role::TEACHER },
+    Person { name: "Maya Chen", email: "maya@student.test", timezone: "America/New_York", role: role::STUDENT },
+    Person { name: "Kenji Sato", email: "kenji@student.test", timezone: "Asia/Tokyo", role: role::STUDENT },
+    Person { name: "Lena Fischer", email: "lena@student.test", timezone: "Europe/Berlin", role: role::STUDENT },
+];
+
+struct CourseSeed { title: &'static str, minutes: i32, included: i32, description: &'static str }
+
+const COURSES: &[CourseSeed] = &[
+    CourseSeed { title: "Algebra I", minutes: 60, included: 8, description: "Linear equations, inequalities, functions and graphs, taught by students who aced it last year." },
+    CourseSeed { title: "Conversational Spanish", minutes: 30, included: 12, description: "Short, friendly conversation practice to build fluency and confidence." },
+    CourseSeed { title: "Intro to Python", minutes: 45, included: 6, description: "Variables, loops, functions and your first small programs." },
+];
+
+/// (teacher email, course title, active, students taught, rating, bio)
+const TEACHING: &[(&str, &str, bool, i32, Option<f64>, &str)] = &[
+    ("priya@tutor.test", "Algebra I", true, 42, Some(4.9), "Math olympiad finalist who loves turning word problems into pictures."),
+    ("tom@tutor.test", "Algebra I", true, 31, Some(4.7), "Engineering student; patient with fractions and fond of worked examples."),
+    ("aarav@tutor.test", "Algebra I", true, 3, None, "New Student-Teacher with weekend mornings free for algebra practice."),
+    ("sofia@tutor.test", "Algebra I", true, 57, Some(4.8), "Teaching assistant for two years; explains every step twice if you like."),
+    ("sofia@tutor.test", "Conversational Spanish", true, 64, Some(4.9), "Native Portuguese and Spanish speaker; conversation over grammar drills."),
+    ("diego@tutor.test", "Conversational Spanish", true, 23, Some(4.6), "From Mexico City; everyday Spanish, slang included."),
+    ("ana@tutor.test", "Intro to Python", false, 12, Some(4.5), "Backend developer in training; currently on exam leave."),
+];
+
+/// (teacher email, ISO weekdays, start, end) in the teacher's own timezone.
+const HOURS: &[(&str, &[i16], &str, &str)] = &[
+    ("priya@tutor.test", &[1, 2, 3, 4, 5], "17:00", "21:00"),
+    ("tom@tutor.test", &[2, 4], "08:00", "12:00"),
+    ("tom@tutor.test", &[6], "10:00", "14:00"),
+    ("aarav@tutor.test", &[7], "06:00", "09:00"),
+    ("sofia@tutor.test", &[1, 3, 5], "09:00", "13:00"),
+    ("sofia@tutor.test", &[1, 3, 5], "18:00", "20:00"),
+    ("diego@tutor.test", &[1, 2, 3, 4, 5, 6, 7], "07:00", "10:00"),
+    ("ana@tutor.test", &[1, 2, 3, 4, 5], "10:00", "16:00"),
+];
+
+const ENROLLMENTS: &[(&str, &str)] = &[
+    ("maya@student.test", "Algebra I"),
+    ("maya@student.test", "Conversational Spanish"),
+    ("kenji@student.test", "Algebra I"),
+    ("kenji@student.test", "Intro to Python"),
+    ("lena@student.test", "Conversational Spanish"),
+];
+
+/// (student, teacher, course, weeks ahead, ISO weekday, local start time in the teacher's zone)
+const SESSIONS: &[(&str, &str, &str, i64, u32, &str)] = &[
+    ("maya@student.test", "tom@tutor.test", "Algebra I", 1, 2, "09:00"),
+    ("kenji@student.test", "sofia@tutor.test", "Algebra I", 1, 1, "10:00"),
+    ("lena@student.test", "sofia@tutor.test", "Conversational Spanish", 1, 3, "18:00"),
+    ("kenji@student.test", "sofia@tutor.test", "Algebra I", 2, 5, "11:00"),
+    ("lena@student.test", "sofia@tutor.test", "Conversational Spanish", 2, 1, "12:00"),
+];
+
+/// Seeds the demo world if the database has no users yet. Returns whether it seeded.
+pub async fn seed_if_empty(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<bool, DbErr> {
+    if user::Entity::find().count(db).await? > 0 {
+        return Ok(false);
+    }
+    seed(db, now).await?;
+    Ok(true)
+}
+
+pub async fn seed(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), DbErr> {
+    let txn = begin_write(db).await?;
+    let mut users = std::collections::HashMap::new();
+    for p in PEOPLE {
+        let model = user::ActiveModel {
+            name: Set(p.name.into()),
+            email: Set(p.email.into()),
+            avatar_url: Set(None),
+            timezone: Set(p.timezone.into()),
+            password_hash: Set(hash_password(DEMO_PASSWORD)),
+            role: Set(p.role.into()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        users.insert(p.email, model);
+    }
+    let mut courses = std::collections::HashMap::new();
+    for c in COURSES {
+        let model = course::ActiveModel {
+            title: Set(c.title.into()),
+            description: Set(c.description.into()),
+            session_minutes: Set(c.minutes),
+            sessions_included: Set(c.included),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        courses.insert(c.title, model);
+    }
+    for &(email, title, is_active, students_taught, rating, bio) in TEACHING {
+        student_teacher::ActiveModel {
+            user_id: Set(users[email].id),
+            course_id: Set(courses[title].id),
+            is_active: Set(is_active),
+            bio: Set(bio.into()),
+            students_taught: Set(students_taught),
+            rating: Set(rating),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    for &(email, days, start, end) in HOURS {
+        for &day in days {
+            availability::ActiveModel {
+                teacher_id: Set(users[email].id),
+                day_of_week: Set(day),
+                start_time: Set(start.into()),
+                end_time: Set(end.into()),
+                timezone: Set(users[email].timezone.clone()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    for &(email, title) in ENROLLMENTS {
+        enrollment::ActiveModel {
+            student_id: Set(users[email].id),
+            course_id: Set(courses[title].id),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    for &(student, teacher, title, weeks, weekday, time) in SESSIONS {
+        let tz: Tz = users[teacher].timezone.parse().expect("seed timezones are valid");
+        let start = local_instant(now, tz, weeks, weekday, time);
+        session::ActiveModel {
+            course_id: Set(courses[title].id),
+            student_id: Set(users[student].id),
+            teacher_id: Set(users[teacher].id),
+            start_at: Set(start),
+            end_at: Set(start + Duration::minutes(courses[title].session_minutes.into())),
+            status: Set(session_status::SCHEDULED.into()),
+            note: Set(String::new()),
+            reminders: Set(true),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await
+}
+
+/// `time` on ISO `weekday` of the week `weeks` after the current one, in `tz`.
+fn local_instant(now: DateTime<Utc>, tz: Tz, weeks: i64, weekday: u32, time: &str) -> DateTime<Utc> {
+    let today: NaiveDate = now.with_timezone(&tz).date_naive();
+    let monday = today - Duration::days(today.weekday().num_days_from_monday().into());
+    let date = monday + Duration::weeks(weeks) + Duration::days(i64::from(weekday) - 1);
+    let time = NaiveTime::parse_from_str(time, "%H:%M").expect("seed times are valid");
+    tz.from_local_datetime(&date.and_time(time)).earliest().expect("seed times exist").with_timezone(&Utc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_week_is_counted_from_the_teachers_own_date() {
+        // Sunday 23:30 in New York is already Monday in London: "next week" follows London.
+        let now = Utc.with_ymd_and_hms(2026, 11, 30, 4, 30, 0).unwrap();
+        let start = local_instant(now, chrono_tz::Europe::London, 1, 2, "09:00");
+        assert_eq!(start, Utc.with_ymd_and_hms(2026, 12, 8, 9, 0, 0).unwrap());
+    }
+}

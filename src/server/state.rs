@@ -1,0 +1,15 @@
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+use super::config::Settings;
+
+/// Everything a request handler or server function needs; put into the Leptos context for
+/// each request, so tests can run several apps on separate databases side by side.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+}
