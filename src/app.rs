@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Redirect, Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 use crate::{
@@ -58,6 +58,8 @@ pub fn App() -> impl IntoView {
     let user = Resource::new(move || (login.version().get(), logout.version().get()), |_| get_current_user());
     provide_context(Session { login, logout, user });
 
+    // Every page renders whole on the server (`SsrMode::Async`): the page must work before
+    // hydration and without JavaScript, which out-of-order streaming's swap scripts would break.
     view! {
         <Stylesheet id="leptos" href="/pkg/session-booking.css"/>
         <Title formatter=|title: String| if title.is_empty() { "PeerTutor".to_owned() } else { format!("{title} · PeerTutor") }/>
@@ -67,13 +69,13 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=|| view! { <Redirect path="/dashboard"/> }/>
-                    <Route path=path!("/login") view=LoginPage/>
-                    <Route path=path!("/dashboard") view=DashboardPage/>
-                    <Route path=path!("/courses/:course_id") view=CoursePage/>
-                    <Route path=path!("/courses/:course_id/book") view=CourseBookingPage/>
-                    <Route path=path!("/courses/:course_id/book/later") view=ScheduleLaterDone/>
-                    <Route path=path!("/book/:st_id") view=TeacherBookingPage/>
-                    <Route path=path!("/student-teachers/:st_id") view=TeacherProfilePage/>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/courses/:course_id") view=CoursePage ssr=SsrMode::Async/>
+                    <Route path=path!("/courses/:course_id/book") view=CourseBookingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/courses/:course_id/book/later") view=ScheduleLaterDone ssr=SsrMode::Async/>
+                    <Route path=path!("/book/:st_id") view=TeacherBookingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/student-teachers/:st_id") view=TeacherProfilePage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -13,7 +13,7 @@ fn set_session_cookie(token: Option<&str>, secure: bool) {
 }
 
 /// Checks the credentials, starts a login session and goes to `next` (a path on this site).
-#[server]
+#[server(endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::{entities::user, server::{auth, request::app_state}};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -35,7 +35,12 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     let verified = auth::verify_password(&password, hash);
     let user = match (verified, found) {
         (true, Some(user)) => user,
-        _ => return Err(AppError::InvalidCredentials),
+        _ => {
+            // A form posted without JavaScript shows the page again, with the message.
+            let next = auth::safe_next(next.as_deref());
+            leptos_axum::redirect(&format!("/login?error=credentials&next={}", crate::server::urlencode(next)));
+            return Err(AppError::InvalidCredentials);
+        }
     };
     let token = auth::start_session(&state.db, user.id, chrono::Utc::now()).await?;
     set_session_cookie(Some(&token), state.settings.server.secure_cookies);
@@ -43,7 +48,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     Ok(())
 }
 
-#[server]
+#[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     use crate::server::{auth, request::app_state};
     let state = app_state()?;
@@ -55,7 +60,7 @@ pub async fn logout() -> Result<(), AppError> {
     Ok(())
 }
 
-#[server]
+#[server(endpoint = "get_current_user")]
 pub async fn get_current_user() -> Result<Option<UserView>, AppError> {
     use crate::server::{request::{app_state, current_user}, views::user_view};
     let state = app_state()?;

@@ -19,7 +19,7 @@ pub struct BookingPage {
 
 /// Loads the booking page for a course (`/courses/{course_id}/book`) or for one
 /// Student-Teacher (`/book/{st_id}`), and records the `page_view`.
-#[server]
+#[server(endpoint = "load_booking_page")]
 pub async fn load_booking_page(course_id: Option<i32>, st_id: Option<i32>) -> Result<BookingPage, AppError> {
     use crate::{
         entities::student_teacher,
@@ -65,7 +65,7 @@ pub async fn load_booking_page(course_id: Option<i32>, st_id: Option<i32>) -> Re
 }
 
 /// Records that the student chose a Student-Teacher on step 1.
-#[server]
+#[server(endpoint = "record_st_selected")]
 pub async fn record_st_selected(st_id: i32) -> Result<(), AppError> {
     use crate::{
         entities::student_teacher,
@@ -85,7 +85,7 @@ pub async fn record_st_selected(st_id: i32) -> Result<(), AppError> {
 
 /// "Schedule Later": records that the student wants a session without choosing a
 /// Student-Teacher or time now. Posting it twice keeps one open request.
-#[server]
+#[server(endpoint = "schedule_later")]
 pub async fn schedule_later(course_id: i32) -> Result<(), AppError> {
     use crate::{
         entities::{request_status, schedule_later_request as request},
@@ -129,7 +129,7 @@ pub struct ScheduleLaterConfirmation {
 }
 
 /// The confirmation screen of "Schedule Later", shown only when the request exists.
-#[server]
+#[server(endpoint = "load_schedule_later")]
 pub async fn load_schedule_later(course_id: i32) -> Result<ScheduleLaterConfirmation, AppError> {
     use crate::{
         entities::{request_status, schedule_later_request as request},

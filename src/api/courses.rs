@@ -12,7 +12,7 @@ pub struct CoursePage {
     pub teachers: Vec<TeacherCard>,
 }
 
-#[server]
+#[server(endpoint = "load_course_page")]
 pub async fn load_course_page(course_id: i32) -> Result<CoursePage, AppError> {
     use crate::server::{request::{app_state, require_student}, views};
     let state = app_state()?;
@@ -27,7 +27,7 @@ pub async fn load_course_page(course_id: i32) -> Result<CoursePage, AppError> {
 }
 
 /// Enrolls the logged-in student (again is harmless) and goes on to book.
-#[server]
+#[server(endpoint = "enroll")]
 pub async fn enroll(course_id: i32) -> Result<(), AppError> {
     use crate::{entities::enrollment, server::{request::{app_state, require_student}, views}};
     use sea_orm::{ActiveModelTrait, Set};
@@ -72,7 +72,7 @@ pub struct TeacherProfile {
     pub weekly_hours: Vec<WeeklyHours>,
 }
 
-#[server]
+#[server(endpoint = "load_teacher_profile")]
 pub async fn load_teacher_profile(st_id: i32) -> Result<TeacherProfile, AppError> {
     use crate::{
         entities::{availability, student_teacher, user},

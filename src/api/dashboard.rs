@@ -34,7 +34,7 @@ pub struct Dashboard {
     pub requests: Vec<OpenRequest>,
 }
 
-#[server]
+#[server(endpoint = "load_dashboard")]
 pub async fn load_dashboard() -> Result<Dashboard, AppError> {
     use crate::{
         entities::{course, enrollment, request_status, schedule_later_request as request, session, session_status},

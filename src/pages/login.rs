@@ -2,14 +2,18 @@ use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::app::Session;
+use crate::{app::Session, error::AppError};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let session = expect_context::<Session>();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
-    let error = move || session.login.value().get().and_then(Result::err).map(|e| e.to_string());
+    // After a failed post without JavaScript the server sends us back with `?error=credentials`.
+    let error = move || match session.login.value().get() {
+        Some(result) => result.err().map(|e| e.to_string()),
+        None => query.read().get("error").map(|_| AppError::InvalidCredentials.to_string()),
+    };
 
     view! {
         <Title text="Log in"/>

@@ -9,16 +9,14 @@ pub mod state;
 pub mod views;
 
 use axum::{
-    body::Body,
     extract::{Request, State},
     http::{header, Method, StatusCode},
     middleware::{self, Next},
     response::{IntoResponse, Redirect, Response},
-    routing::post,
     Router,
 };
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
 
 use crate::app::{shell, App};
@@ -29,8 +27,9 @@ use state::AppState;
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
+    // `leptos_routes_with_context` also mounts every server function at its endpoint, with the
+    // same context, so they need no route of their own.
     Router::new()
-        .route("/api/{*fn_name}", post(server_fn_handler))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -42,20 +41,21 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), require_login))
+        .layer(middleware::from_fn(refuse_cross_site))
         .with_state(state)
 }
 
-async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> Response {
-    if is_cross_site(&request) {
+async fn refuse_cross_site(request: Request, next: Next) -> Response {
+    if !matches!(*request.method(), Method::GET | Method::HEAD) && is_cross_site(&request) {
         return (StatusCode::FORBIDDEN, crate::error::AppError::CrossSite.to_string()).into_response();
     }
-    handle_server_fns_with_context(move || provide_context(state.clone()), request).await.into_response()
+    next.run(request).await
 }
 
 /// Leptos server functions have no CSRF protection of their own. Browsers mark requests from
 /// other sites (`Sec-Fetch-Site`, `Origin`); refuse those. Non-browser clients send neither and
 /// carry no ambient cookie worth forging.
-fn is_cross_site(request: &Request<Body>) -> bool {
+fn is_cross_site(request: &Request) -> bool {
     let headers = request.headers();
     if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
         return true;
@@ -91,7 +91,7 @@ async fn require_login(State(state): State<AppState>, request: Request, next: Ne
     next.run(request).await
 }
 
-fn urlencode(s: &str) -> String {
+pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
@@ -138,6 +138,7 @@ pub mod anyhow_free {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::body::Body;
 
     fn request(headers: &[(&str, &str)]) -> Request<Body> {
         let mut builder = Request::post("/api/login");

@@ -1,0 +1,201 @@
+//! A fresh, migrated, seeded database per test, behind the real axum router. Requests go
+//! through the same server-function endpoints the browser uses.
+use axum::{body::Body, Router};
+use http::{header, Request, Response, StatusCode};
+use http_body_util::BodyExt;
+use leptos::config::LeptosOptions;
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use session_booking::{
+    entities::{course, student_teacher, user},
+    error::AppError,
+    server::{self, config::Settings, state::AppState},
+};
+use std::path::Path;
+use tower::ServiceExt;
+
+pub const HOST: &str = "127.0.0.1:3000";
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs each listed test on SQLite, and on PostgreSQL when `TEST_DATABASE_URL` names one.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name($crate::harness::Backend::Sqlite).await }) *
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                if $crate::harness::postgres_url().is_none() {
+                    eprintln!("TEST_DATABASE_URL is not set; PostgreSQL variant not run");
+                    return;
+                }
+                super::$name($crate::harness::Backend::Postgres).await
+            }) *
+        }
+    };
+}
+
+pub fn postgres_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres"))
+}
+
+pub struct TestApp {
+    pub state: AppState,
+    router: Router,
+    _db_guard: DbGuard,
+}
+
+enum DbGuard {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for DbGuard {
+    fn drop(&mut self) {
+        if let DbGuard::Postgres { admin_url, name } = self {
+            let (admin_url, name) = (admin_url.clone(), name.clone());
+            // Drop runs outside async; a short-lived runtime on its own thread removes the database.
+            let _ = std::thread::spawn(move || {
+                tokio::runtime::Runtime::new().unwrap().block_on(async {
+                    if let Ok(admin) = sea_orm::Database::connect(&admin_url).await {
+                        let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+                    }
+                })
+            })
+            .join();
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn new(backend: Backend) -> Self {
+        let (url, guard) = match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().unwrap();
+                let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+                (url, DbGuard::Sqlite(dir))
+            }
+            Backend::Postgres => {
+                let admin_url = postgres_url().expect("TEST_DATABASE_URL");
+                let name = format!("sb_test_{}", random_suffix());
+                let admin = sea_orm::Database::connect(&admin_url).await.expect("connect to TEST_DATABASE_URL");
+                admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.unwrap();
+                admin.close().await.unwrap();
+                let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base);
+                (format!("{base}/{name}"), DbGuard::Postgres { admin_url: admin_url.clone(), name })
+            }
+        };
+        let mut settings =
+            Settings::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("Leptos.toml"), |_| None).unwrap();
+        settings.server.database_url = url;
+        let options = LeptosOptions::builder().output_name("session-booking").build();
+        let state = server::prepare(settings, options).await.expect("prepare app");
+        let router = server::router(state.clone());
+        TestApp { state, router, _db_guard: guard }
+    }
+
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.state.db
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Response<Body> {
+        self.router.clone().oneshot(request).await.unwrap()
+    }
+
+    /// Calls a server function the way the hydrated page does (`Accept: application/json`).
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Response<Body> {
+        self.send(fn_request(endpoint, form, cookie, "application/json")).await
+    }
+
+    /// Posts a form the way a browser without JavaScript does.
+    pub async fn post_form(&self, endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Response<Body> {
+        self.send(fn_request(endpoint, form, cookie, "text/html,application/xhtml+xml")).await
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Response<Body> {
+        let mut builder = Request::get(path).header(header::HOST, HOST).header(header::ACCEPT, "text/html");
+        if let Some(cookie) = cookie {
+            builder = builder.header(header::COOKIE, cookie);
+        }
+        self.send(builder.body(Body::empty()).unwrap()).await
+    }
+
+    /// Logs in and returns the `Cookie` header value for later requests.
+    pub async fn login(&self, email: &str) -> String {
+        let res = self.call("login", &[("email", email), ("password", "booking-demo")], None).await;
+        assert!(res.status().is_success() || res.status().is_redirection(), "login failed: {}", res.status());
+        let set_cookie = res.headers().get(header::SET_COOKIE).expect("session cookie").to_str().unwrap();
+        set_cookie.split(';').next().unwrap().to_owned()
+    }
+
+    pub async fn course_id(&self, title: &str) -> i32 {
+        course::Entity::find().filter(course::Column::Title.eq(title)).one(self.db()).await.unwrap().unwrap().id
+    }
+
+    pub async fn user_id(&self, email: &str) -> i32 {
+        user::Entity::find().filter(user::Column::Email.eq(email)).one(self.db()).await.unwrap().unwrap().id
+    }
+
+    pub async fn st_id(&self, email: &str, course_title: &str) -> i32 {
+        let (user_id, course_id) = (self.user_id(email).await, self.course_id(course_title).await);
+        student_teacher::Entity::find()
+            .filter(student_teacher::Column::UserId.eq(user_id))
+            .filter(student_teacher::Column::CourseId.eq(course_id))
+            .one(self.db())
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    }
+}
+
+fn fn_request(endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>, accept: &str) -> Request<Body> {
+    let body = form
+        .iter()
+        .map(|(k, v)| format!("{k}={}", server::urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let mut builder = Request::post(format!("/api/{endpoint}"))
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, format!("http://{HOST}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, accept);
+    if let Some(cookie) = cookie {
+        builder = builder.header(header::COOKIE, cookie);
+    }
+    builder.body(Body::from(body)).unwrap()
+}
+
+fn random_suffix() -> String {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+    format!("{:x}{:x}", nanos, std::process::id())
+}
+
+pub async fn body_text(res: Response<Body>) -> String {
+    String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
+}
+
+/// The value of a successful server-function response.
+pub async fn ok_json<T: serde::de::DeserializeOwned>(res: Response<Body>) -> T {
+    let status = res.status();
+    let text = body_text(res).await;
+    assert!(status.is_success(), "expected success, got {status}: {text}");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("bad JSON ({e}): {text}"))
+}
+
+/// The typed error of a failed server-function response.
+pub async fn app_error(res: Response<Body>) -> AppError {
+    let status = res.status();
+    let text = body_text(res).await;
+    assert!(!status.is_success() || status == StatusCode::FOUND, "expected an error, got {status}: {text}");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not an AppError ({e}): {text}"))
+}
+

@@ -1,0 +1,9 @@
+//! Integration tests of the server functions and routes, on SQLite and (when
+//! `TEST_DATABASE_URL` is set) PostgreSQL.
+mod harness;
+
+mod auth;
+mod booking_page;
+mod dashboard;
+mod schedule_later;
+mod seed;

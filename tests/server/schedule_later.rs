@@ -1,0 +1,76 @@
+use http::{header, StatusCode};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use session_booking::{
+    api::dashboard::Dashboard,
+    entities::{analytics_event, schedule_later_request},
+    error::AppError,
+};
+
+use crate::harness::{app_error, body_text, ok_json, Backend, TestApp};
+
+async fn open_requests(app: &TestApp) -> u64 {
+    schedule_later_request::Entity::find()
+        .filter(schedule_later_request::Column::Status.eq("open"))
+        .count(app.db())
+        .await
+        .unwrap()
+}
+
+async fn schedule_later_records_one_request_and_shows_it_on_the_dashboard(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let cookie = app.login("maya@student.test").await;
+    let algebra = app.course_id("Algebra I").await.to_string();
+
+    let res = app.call("schedule_later", &[("course_id", &algebra)], Some(&cookie)).await;
+    assert_eq!(res.headers().get(header::LOCATION).unwrap().to_str().unwrap(), format!("/courses/{algebra}/book/later"));
+    // Posting again (a double click, a second tab) keeps one open request.
+    ok_json::<()>(app.call("schedule_later", &[("course_id", &algebra)], Some(&cookie)).await).await;
+    assert_eq!(open_requests(&app).await, 1);
+    let events = analytics_event::Entity::find()
+        .filter(analytics_event::Column::Name.eq("schedule_later"))
+        .all(app.db())
+        .await
+        .unwrap();
+    assert_eq!(events.len(), 2);
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&events[0].data).unwrap()["course_id"].to_string(), algebra);
+
+    let html = body_text(app.get(&format!("/courses/{algebra}/book/later"), Some(&cookie)).await).await;
+    for text in ["We'll notify you when you're ready to schedule", "You can schedule anytime from your dashboard", "Continue to Dashboard"] {
+        assert!(html.contains(text), "missing {text:?}");
+    }
+    let dashboard: Dashboard = ok_json(app.call("load_dashboard", &[], Some(&cookie)).await).await;
+    assert_eq!(dashboard.requests.len(), 1);
+    assert_eq!(dashboard.requests[0].course.title, "Algebra I");
+}
+
+async fn schedule_later_works_without_javascript(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let cookie = app.login("maya@student.test").await;
+    let spanish = app.course_id("Conversational Spanish").await.to_string();
+    let res = app.post_form("schedule_later", &[("course_id", &spanish)], Some(&cookie)).await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(res.headers().get(header::LOCATION).unwrap().to_str().unwrap(), format!("/courses/{spanish}/book/later"));
+    assert_eq!(open_requests(&app).await, 1);
+}
+
+async fn schedule_later_needs_enrollment_and_a_login(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let algebra = app.course_id("Algebra I").await.to_string();
+    let res = app.call("schedule_later", &[("course_id", &algebra)], None).await;
+    assert_eq!(app_error(res).await, AppError::NotAuthenticated);
+    let lena = app.login("lena@student.test").await;
+    let res = app.call("schedule_later", &[("course_id", &algebra)], Some(&lena)).await;
+    assert_eq!(app_error(res).await, AppError::NotEnrolled);
+    let res = app.call("schedule_later", &[("course_id", "777")], Some(&lena)).await;
+    assert_eq!(app_error(res).await, AppError::NotFound("Course".into()));
+    assert_eq!(open_requests(&app).await, 0, "nothing recorded");
+    // Without a request there is no confirmation to show.
+    let res = app.call("load_schedule_later", &[("course_id", &algebra)], Some(&lena)).await;
+    assert_eq!(app_error(res).await, AppError::NotFound("Schedule Later request".into()));
+}
+
+crate::on_both_backends!(
+    schedule_later_records_one_request_and_shows_it_on_the_dashboard,
+    schedule_later_works_without_javascript,
+    schedule_later_needs_enrollment_and_a_login,
+);

@@ -1,0 +1,29 @@
+use sea_orm::{EntityTrait, PaginatorTrait};
+use session_booking::{
+    entities::{availability, course, enrollment, session, student_teacher, user},
+    server::{auth::verify_password, seed},
+};
+
+use crate::harness::{Backend, TestApp};
+
+async fn seeds_the_demo_world_once(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let db = app.db();
+    assert!(!seed::seed_if_empty(db, chrono::Utc::now()).await.unwrap(), "already seeded by start-up");
+    assert_eq!(user::Entity::find().count(db).await.unwrap(), 9);
+    assert_eq!(course::Entity::find().count(db).await.unwrap(), 3);
+    assert_eq!(student_teacher::Entity::find().count(db).await.unwrap(), 7);
+    assert_eq!(enrollment::Entity::find().count(db).await.unwrap(), 5);
+    // Priya 5, Tom 3, Aarav 1, Sofia 6, Diego 7, Ana 5.
+    assert_eq!(availability::Entity::find().count(db).await.unwrap(), 27);
+    let sessions = session::Entity::find().all(db).await.unwrap();
+    assert_eq!(sessions.len(), 5);
+    let now = chrono::Utc::now();
+    assert!(sessions.iter().all(|s| s.start_at > now && s.start_at < now + chrono::Duration::days(21)));
+    for u in user::Entity::find().all(db).await.unwrap() {
+        assert!(verify_password(seed::DEMO_PASSWORD, &u.password_hash), "{}", u.email);
+        assert!(u.timezone.parse::<chrono_tz::Tz>().is_ok(), "{}", u.timezone);
+    }
+}
+
+crate::on_both_backends!(seeds_the_demo_world_once);
