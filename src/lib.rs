@@ -13,6 +13,9 @@ pub mod entities;
 pub mod migrations;
 #[cfg(feature = "ssr")]
 pub mod server;
+/// The slot engine (shared/slot-rules.md): server-only, since chrono-tz stays out of the wasm bundle.
+#[cfg(feature = "ssr")]
+pub mod slots;
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

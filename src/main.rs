@@ -23,6 +23,12 @@ enum Command {
     Migrate,
     /// Seed the demo data into an empty database.
     Seed,
+    /// Compute the bookable slots of a case file (shared/slot-rules.md) and print the result.
+    Slots {
+        /// The case as JSON; `-` reads standard input.
+        #[arg(long, value_name = "FILE")]
+        case: PathBuf,
+    },
 }
 
 #[tokio::main]
@@ -41,17 +47,17 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> server::anyhow_free::Result<()> {
-    let settings = Settings::load(&cli.config, |var| std::env::var(var).ok())?;
+    let settings = || Settings::load(&cli.config, |var| std::env::var(var).ok());
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => server::serve(settings).await,
+        Command::Serve => server::serve(settings()?).await,
         Command::Migrate => {
-            let conn = db::connect(&settings.server.database_url).await?;
+            let conn = db::connect(&settings()?.server.database_url).await?;
             db::migrate(&conn).await?;
             println!("database is up to date");
             Ok(())
         }
         Command::Seed => {
-            let conn = db::connect(&settings.server.database_url).await?;
+            let conn = db::connect(&settings()?.server.database_url).await?;
             db::migrate(&conn).await?;
             if seed::seed_if_empty(&conn, chrono::Utc::now()).await? {
                 println!("seeded the demo data; every account's password is {}", seed::DEMO_PASSWORD);
@@ -60,5 +66,17 @@ async fn run(cli: Cli) -> server::anyhow_free::Result<()> {
             }
             Ok(())
         }
+        // The slot engine needs no settings or database: support staff can run it anywhere.
+        Command::Slots { case } => slots(&case),
     }
+}
+
+fn slots(case: &std::path::Path) -> server::anyhow_free::Result<()> {
+    let json = if case.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin())?
+    } else {
+        std::fs::read_to_string(case).map_err(|e| format!("cannot read {}: {e}", case.display()))?
+    };
+    println!("{}", session_booking::slots::run_case(&json)?);
+    Ok(())
 }
