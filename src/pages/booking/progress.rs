@@ -35,7 +35,8 @@ pub fn Progress(current: Step) -> impl IntoView {
                 view! {
                     <li class=format!("progress-step {state}") aria-current=(step == current).then_some("step")>
                         <span class="progress-index" aria-hidden="true">{i + 1}</span>
-                        <span class="progress-label">{format!("Step {} of 4: ", i + 1)}<span>{step.label()}</span></span>
+                        <span class="sr-only">{format!("Step {} of 4: ", i + 1)}</span>
+                        <span class="progress-name">{step.label()}</span>
                     </li>
                 }
             }).collect_view()}

@@ -1,0 +1,24 @@
+import { expect, type Page } from '@playwright/test';
+
+export const PASSWORD = 'booking-demo';
+
+/** Logs in through the login page, arriving at `path` (which sends us to login first). */
+export async function loginAt(page: Page, path: string, email: string) {
+  await page.goto(path);
+  await expect(page).toHaveURL(/\/login\?next=/);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(new RegExp(path.replace(/[?]/g, '\\?') + '$'));
+}
+
+/** Opens a course's booking page from the dashboard, as a student would. */
+export async function openBookingFromDashboard(page: Page, courseTitle: string) {
+  await page.getByRole('link', { name: `Book Session for ${courseTitle}` }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Book a Session' })).toBeVisible();
+  await expect(page.getByText(`for ${courseTitle}`)).toBeVisible();
+}
+
+export async function screenshot(page: Page, name: string, project: string) {
+  await page.screenshot({ path: `screenshots/${project}-${name}.png`, fullPage: true });
+}
