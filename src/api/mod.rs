@@ -1,5 +1,6 @@
 //! Server functions, one file per area, and the plain DTOs they send to the page.
 pub mod auth;
+pub mod availability;
 pub mod booking;
 pub mod courses;
 pub mod dashboard;

@@ -1,6 +1,7 @@
 //! The axum server around the Leptos app. Compiled only with the `ssr` feature.
 pub mod analytics;
 pub mod auth;
+pub mod availability;
 pub mod config;
 pub mod db;
 pub mod request;

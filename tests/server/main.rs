@@ -3,6 +3,7 @@
 mod harness;
 
 mod auth;
+mod availability;
 mod booking_page;
 mod dashboard;
 mod schedule_later;

@@ -1,0 +1,216 @@
+//! Loading what the slot engine needs from the database: one query per table, however many
+//! Student-Teachers or days are asked for.
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use std::collections::HashMap;
+
+use super::views;
+use crate::{
+    entities::{availability, session, session_status, student_teacher, user},
+    error::AppError,
+    slots::{Interval, LocalTime, WeeklyRule},
+};
+
+/// One Student-Teacher's calendar: weekly rules and existing sessions.
+pub struct TutorCalendar {
+    pub st: student_teacher::Model,
+    pub person: user::Model,
+    pub rules: Vec<WeeklyRule>,
+    pub busy: Vec<Interval>,
+}
+
+/// The span of instants whose sessions can matter for slots on viewer dates `from..=to`:
+/// a viewer date reaches 14 hours either side of UTC, and buffers reach a little further.
+pub fn busy_window(from: NaiveDate, to: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start = from.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc() - Duration::days(2);
+    let end = to.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc() + Duration::days(3);
+    (start, end)
+}
+
+/// Calendars of a course's active Student-Teachers (or of one of them), with their sessions
+/// overlapping `window`.
+pub async fn tutor_calendars(
+    db: &impl ConnectionTrait,
+    course_id: i32,
+    only_st: Option<i32>,
+    window: (DateTime<Utc>, DateTime<Utc>),
+) -> Result<Vec<TutorCalendar>, AppError> {
+    let mut query = student_teacher::Entity::find()
+        .filter(student_teacher::Column::CourseId.eq(course_id))
+        .filter(student_teacher::Column::IsActive.eq(true));
+    if let Some(st_id) = only_st {
+        query = query.filter(student_teacher::Column::Id.eq(st_id));
+    }
+    let sts = query.all(db).await?;
+    if sts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let teacher_ids: Vec<i32> = sts.iter().map(|st| st.user_id).collect();
+    let people = views::users_by_id(db, teacher_ids.iter().copied()).await?;
+    let mut rules: HashMap<i32, Vec<WeeklyRule>> = HashMap::new();
+    for row in availability::Entity::find().filter(availability::Column::TeacherId.is_in(teacher_ids.clone())).all(db).await? {
+        match weekly_rule(&row) {
+            Some(rule) => rules.entry(row.teacher_id).or_default().push(rule),
+            None => tracing::warn!(availability_id = row.id, "skipping an availability row that does not parse"),
+        }
+    }
+    let mut busy: HashMap<i32, Vec<Interval>> = HashMap::new();
+    for s in sessions_overlapping(db, session::Column::TeacherId.is_in(teacher_ids), window).await? {
+        busy.entry(s.teacher_id).or_default().push(Interval { start: s.start_at, end: s.end_at });
+    }
+    Ok(sts
+        .into_iter()
+        .filter_map(|st| {
+            let person = people.get(&st.user_id)?.clone();
+            Some(TutorCalendar {
+                rules: rules.get(&st.user_id).cloned().unwrap_or_default(),
+                busy: busy.get(&st.user_id).cloned().unwrap_or_default(),
+                st,
+                person,
+            })
+        })
+        .collect())
+}
+
+/// The student's own sessions overlapping `window`, with any tutor in any course.
+pub async fn student_busy(
+    db: &impl ConnectionTrait,
+    student_id: i32,
+    window: (DateTime<Utc>, DateTime<Utc>),
+) -> Result<Vec<Interval>, AppError> {
+    Ok(sessions_overlapping(db, session::Column::StudentId.eq(student_id), window)
+        .await?
+        .into_iter()
+        .map(|s| Interval { start: s.start_at, end: s.end_at })
+        .collect())
+}
+
+async fn sessions_overlapping(
+    db: &impl ConnectionTrait,
+    whose: sea_orm::sea_query::SimpleExpr,
+    (start, end): (DateTime<Utc>, DateTime<Utc>),
+) -> Result<Vec<session::Model>, AppError> {
+    Ok(session::Entity::find()
+        .filter(whose)
+        .filter(session::Column::Status.eq(session_status::SCHEDULED))
+        .filter(session::Column::StartAt.lt(end))
+        .filter(session::Column::EndAt.gt(start))
+        .all(db)
+        .await?)
+}
+
+fn weekly_rule(row: &availability::Model) -> Option<WeeklyRule> {
+    Some(WeeklyRule {
+        day_of_week: u8::try_from(row.day_of_week).ok().filter(|d| (1..=7).contains(d))?,
+        start: row.start_time.parse::<LocalTime>().ok()?,
+        end: row.end_time.parse::<LocalTime>().ok()?,
+        timezone: row.timezone.parse::<Tz>().ok()?,
+    })
+}
+
+/// The month view behind [`crate::api::availability::load_availability`], given `now`.
+pub async fn month_availability(
+    db: &impl ConnectionTrait,
+    defaults: &super::config::BookingDefaults,
+    student: &user::Model,
+    course_id: i32,
+    st_id: Option<i32>,
+    month: &str,
+    now: DateTime<Utc>,
+) -> Result<crate::api::availability::MonthAvailability, AppError> {
+    use crate::{
+        api::availability::{MonthAvailability, SlotView},
+        slots::{compute_slots, Policy, Slot, SlotQuery},
+    };
+
+    let (from, to) = month_range(month)?;
+    let course = views::find_course(db, course_id).await?;
+    if !views::is_enrolled(db, student.id, course_id).await? {
+        return Err(AppError::NotEnrolled);
+    }
+    let viewer = views::parse_timezone(&student.timezone);
+    let policy = Policy {
+        duration_minutes: course.session_minutes.into(),
+        step_minutes: defaults.step_minutes,
+        buffer_minutes: defaults.buffer_minutes,
+        minimum_notice_minutes: defaults.minimum_notice_minutes,
+        horizon_days: defaults.horizon_days,
+    };
+    // "Next Available" looks from today to the horizon, so load that span as well as the month.
+    let today = now.with_timezone(&viewer).date_naive();
+    let horizon_end = (now + Duration::days(defaults.horizon_days)).with_timezone(&viewer).date_naive();
+    let window = busy_window(from.min(today), to.max(horizon_end));
+    let calendars = tutor_calendars(db, course_id, st_id, window).await?;
+    if st_id.is_some() && calendars.is_empty() {
+        return Err(AppError::NotFound("Student-Teacher".into()));
+    }
+    let mine = student_busy(db, student.id, window).await?;
+
+    let view = |st_id: i32, slot: &Slot| SlotView {
+        st_id,
+        start: slot.start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        local_date: slot.local_date.to_string(),
+        start_label: slot.local_start.format("%-I:%M %p").to_string(),
+        end_label: slot.local_end.format("%-I:%M %p").to_string(),
+        bookable: slot.is_bookable(),
+    };
+    let mut slots = Vec::new();
+    let mut days = std::collections::BTreeSet::new();
+    let mut next: Option<(DateTime<Utc>, SlotView)> = None;
+    for cal in &calendars {
+        let query = |from, to| SlotQuery {
+            now,
+            viewer_timezone: viewer,
+            from,
+            to,
+            policy: &policy,
+            rules: &cal.rules,
+            busy: &cal.busy,
+            student_busy: &mine,
+        };
+        let month_result = compute_slots(&query(from, to));
+        days.extend(month_result.days.iter().map(NaiveDate::to_string));
+        slots.extend(month_result.slots.iter().map(|s| (s.start, view(cal.st.id, s))));
+        let upcoming = compute_slots(&query(today, horizon_end));
+        if let Some(first) = upcoming.slots.iter().find(|s| s.is_bookable()) {
+            if next.as_ref().is_none_or(|(start, _)| first.start < *start) {
+                next = Some((first.start, view(cal.st.id, first)));
+            }
+        }
+    }
+    slots.sort_by(|(a, va), (b, vb)| a.cmp(b).then(va.st_id.cmp(&vb.st_id)));
+    Ok(MonthAvailability {
+        month: month.to_owned(),
+        timezone: student.timezone.clone(),
+        days: days.into_iter().collect(),
+        slots: slots.into_iter().map(|(_, v)| v).collect(),
+        next_available: next.map(|(_, v)| v),
+        session_minutes: course.session_minutes,
+    })
+}
+
+/// The first and last date of a `YYYY-MM` month.
+pub fn month_range(month: &str) -> Result<(NaiveDate, NaiveDate), AppError> {
+    let invalid = || AppError::invalid("month", "Expected a month such as 2026-12.");
+    let (year, mon) = month.split_once('-').ok_or_else(invalid)?;
+    let (year, mon): (i32, u32) = (year.parse().map_err(|_| invalid())?, mon.parse().map_err(|_| invalid())?);
+    let first = NaiveDate::from_ymd_opt(year, mon, 1).filter(|_| (2000..=2200).contains(&year)).ok_or_else(invalid)?;
+    let next = first.checked_add_months(chrono::Months::new(1)).ok_or_else(invalid)?;
+    Ok((first, next.pred_opt().ok_or_else(invalid)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_parse_to_their_first_and_last_day() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(month_range("2026-12").unwrap(), (d(2026, 12, 1), d(2026, 12, 31)));
+        assert_eq!(month_range("2028-02").unwrap(), (d(2028, 2, 1), d(2028, 2, 29)));
+        for bad in ["2026-13", "2026", "26-1x", "", "1800-01", "2026-00"] {
+            assert!(matches!(month_range(bad), Err(AppError::InvalidInput { ref field, .. }) if field == "month"), "{bad}");
+        }
+    }
+}
