@@ -31,11 +31,16 @@ if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != *"$WASM_BINDGEN_VERSION
   cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION"
 fi
 
+# Debian packages; this kind of machine runs as root, elsewhere sudo is needed.
+apt_updated=false
 apt_install() {
-  if [[ ! -f /var/lib/apt/periodic/.setup-updated ]]; then
-    apt-get update -qq && mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/.setup-updated
+  local sudo=""
+  [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  if ! $apt_updated; then
+    $sudo apt-get update -qq
+    apt_updated=true
   fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
 }
 
 # cargo-leptos would try to download wasm-opt for release builds; Debian's binaryen is offline.
@@ -48,6 +53,10 @@ if $want_test; then
   if [[ ! -x /usr/bin/chromium ]]; then
     log "installing Chromium for the end-to-end tests"
     apt_install chromium
+  fi
+  if ! command -v npm >/dev/null; then
+    log "installing Node.js and npm"
+    apt_install nodejs npm
   fi
   if [[ ! -d end2end/node_modules/@playwright/test ]]; then
     log "installing the Playwright test runner"

@@ -6,10 +6,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 
-if [[ -z "${TEST_DATABASE_URL:-}" ]] && command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then
-  export TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test
+# Use a local PostgreSQL when one lets us in without a password (as on this kind of machine).
+local_pg=postgres://postgres@127.0.0.1:5432/test
+if [[ -z "${TEST_DATABASE_URL:-}" ]] && command -v psql >/dev/null && psql "$local_pg" -qAtc 'select 1' >/dev/null 2>&1; then
+  export TEST_DATABASE_URL=$local_pg
 fi
 echo "PostgreSQL tests: ${TEST_DATABASE_URL:-not run (set TEST_DATABASE_URL)}"
+if [[ -n "${TEST_DATABASE_URL:-}" ]] && command -v psql >/dev/null; then
+  # Databases that earlier test runs created and could not drop (tests create sb_test_*).
+  psql "$TEST_DATABASE_URL" -qAtc "select datname from pg_database where datname like 'sb_test_%'" |
+    while read -r db; do psql "$TEST_DATABASE_URL" -qc "drop database if exists \"$db\" with (force)"; done
+fi
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -75,23 +75,27 @@ pub async fn record_st_selected(st_id: i32) -> Result<(), AppError> {
 
     let state = app_state()?;
     let student = require_student(&state).await?;
-    student_teacher::Entity::find_by_id(st_id)
+    let st = student_teacher::Entity::find_by_id(st_id)
         .one(&state.db)
         .await?
+        .filter(|st| st.is_active)
         .ok_or_else(|| AppError::NotFound("Student-Teacher".into()))?;
+    if !crate::server::views::is_enrolled(&state.db, student.id, st.course_id).await? {
+        return Err(AppError::NotEnrolled);
+    }
     analytics::record(&state.db, Some(student.id), Event::StSelected { st_id }).await?;
     Ok(())
 }
 
 /// "Schedule Later": records that the student wants a session without choosing a
-/// Student-Teacher or time now. Posting it twice keeps one open request.
+/// Student-Teacher or time now. Posting it twice, even at once, keeps one open request.
 #[server(endpoint = "schedule_later")]
 pub async fn schedule_later(course_id: i32) -> Result<(), AppError> {
     use crate::{
         entities::{request_status, schedule_later_request as request},
-        server::{analytics::{self, Event}, db::begin_write, request::{app_state, require_student}, views},
+        server::{analytics::{self, Event}, db::ignore_duplicate, request::{app_state, require_student}, views},
     };
-    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+    use sea_orm::{ActiveModelTrait, Set};
 
     let state = app_state()?;
     let student = require_student(&state).await?;
@@ -99,14 +103,9 @@ pub async fn schedule_later(course_id: i32) -> Result<(), AppError> {
     if !views::is_enrolled(&state.db, student.id, course_id).await? {
         return Err(AppError::NotEnrolled);
     }
-    let txn = begin_write(&state.db).await?;
-    let open = request::Entity::find()
-        .filter(request::Column::StudentId.eq(student.id))
-        .filter(request::Column::CourseId.eq(course_id))
-        .filter(request::Column::Status.eq(request_status::OPEN))
-        .one(&txn)
-        .await?;
-    if open.is_none() {
+    // No check first: the partial unique index on open requests decides, so two posts at once
+    // cannot both insert, and the one that loses has still got what it asked for.
+    ignore_duplicate(
         request::ActiveModel {
             student_id: Set(student.id),
             course_id: Set(course_id),
@@ -114,11 +113,10 @@ pub async fn schedule_later(course_id: i32) -> Result<(), AppError> {
             created_at: Set(chrono::Utc::now()),
             ..Default::default()
         }
-        .insert(&txn)
-        .await?;
-    }
-    analytics::record(&txn, Some(student.id), Event::ScheduleLater { course_id }).await?;
-    txn.commit().await?;
+        .insert(&state.db)
+        .await,
+    )?;
+    analytics::record(&state.db, Some(student.id), Event::ScheduleLater { course_id }).await?;
     leptos_axum::redirect(&format!("/courses/{course_id}/book/later"));
     Ok(())
 }
@@ -131,20 +129,12 @@ pub struct ScheduleLaterConfirmation {
 /// The confirmation screen of "Schedule Later", shown only when the request exists.
 #[server(endpoint = "load_schedule_later")]
 pub async fn load_schedule_later(course_id: i32) -> Result<ScheduleLaterConfirmation, AppError> {
-    use crate::{
-        entities::{request_status, schedule_later_request as request},
-        server::{request::{app_state, require_student}, views},
-    };
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use crate::server::{request::{app_state, require_student}, views};
 
     let state = app_state()?;
     let student = require_student(&state).await?;
     let course = views::find_course(&state.db, course_id).await?;
-    request::Entity::find()
-        .filter(request::Column::StudentId.eq(student.id))
-        .filter(request::Column::CourseId.eq(course_id))
-        .filter(request::Column::Status.eq(request_status::OPEN))
-        .one(&state.db)
+    views::open_request(&state.db, student.id, course_id)
         .await?
         .ok_or_else(|| AppError::NotFound("Schedule Later request".into()))?;
     Ok(ScheduleLaterConfirmation { course: views::course_summary(&course) })

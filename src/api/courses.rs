@@ -29,28 +29,23 @@ pub async fn load_course_page(course_id: i32) -> Result<CoursePage, AppError> {
 /// Enrolls the logged-in student (again is harmless) and goes on to book.
 #[server(endpoint = "enroll")]
 pub async fn enroll(course_id: i32) -> Result<(), AppError> {
-    use crate::{entities::enrollment, server::{request::{app_state, require_student}, views}};
+    use crate::{entities::enrollment, server::{db::ignore_duplicate, request::{app_state, require_student}, views}};
     use sea_orm::{ActiveModelTrait, Set};
 
     let state = app_state()?;
     let student = require_student(&state).await?;
     views::find_course(&state.db, course_id).await?;
-    if !views::is_enrolled(&state.db, student.id, course_id).await? {
-        let inserted = enrollment::ActiveModel {
+    // The unique index on (student, course) makes enrolling again, or twice at once, harmless.
+    ignore_duplicate(
+        enrollment::ActiveModel {
             student_id: Set(student.id),
             course_id: Set(course_id),
             created_at: Set(chrono::Utc::now()),
             ..Default::default()
         }
         .insert(&state.db)
-        .await;
-        // A concurrent enroll of the same student wins the unique index; that is success too.
-        if let Err(err) = inserted {
-            if !matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) {
-                return Err(err.into());
-            }
-        }
-    }
+        .await,
+    )?;
     leptos_axum::redirect(&format!("/courses/{course_id}/book"));
     Ok(())
 }

@@ -2,15 +2,17 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 
-/// Shows a server function's error as the page's message, with the way forward where there is one.
+/// Shows a server function's error as the page's message, with the way forward where there is
+/// one. Pages without a heading of their own pass `title`, so the page still has an h1.
 #[component]
-pub fn ErrorPanel(error: AppError) -> impl IntoView {
+pub fn ErrorPanel(error: AppError, #[prop(optional)] title: Option<&'static str>) -> impl IntoView {
     let action = match &error {
         AppError::NotAuthenticated => Some(("/login", "Log in")),
         AppError::NotFound(_) | AppError::NotAStudent => Some(("/dashboard", "Go to your dashboard")),
         _ => None,
     };
     view! {
+        {title.map(|title| view! { <h1>{title}</h1> })}
         <div class="panel panel-error" role="alert">
             <p>{error.to_string()}</p>
             {action.map(|(href, label)| view! { <a class="btn btn-secondary" href=href>{label}</a> })}

@@ -2,10 +2,22 @@
 pub mod avatar;
 pub mod error_panel;
 pub mod site_header;
+pub mod teacher_identity;
 pub mod teacher_meta;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+
+/// Focuses the element with `id` once the view that holds it has been rendered. Browser only:
+/// call it from an effect or an event handler.
+pub fn focus_after_render(id: &'static str) {
+    use leptos::wasm_bindgen::JsCast;
+    request_animation_frame(move || {
+        if let Some(element) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<leptos::web_sys::HtmlElement>().ok()) {
+            let _ = element.focus();
+        }
+    });
+}
 
 /// A numeric route parameter such as `course_id`; `None` when absent or not a number.
 pub fn use_id_param(name: &'static str) -> Signal<Option<i32>> {

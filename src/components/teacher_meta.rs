@@ -13,8 +13,11 @@ pub fn TeacherMeta(teacher: TeacherCard) -> impl IntoView {
         <p class="teacher-meta">
             <span>{students}</span>
             {teacher.rating.map(|r| view! {
-                <span class="rating" aria-label=format!("Rated {r:.1} out of 5")>
-                    <span aria-hidden="true">"★ "</span>{format!("{r:.1}")}
+                <span class="rating">
+                    <span aria-hidden="true">"★ "</span>
+                    <span class="sr-only">"Rated "</span>
+                    {format!("{r:.1}")}
+                    <span class="sr-only">" out of 5"</span>
                 </span>
             })}
         </p>

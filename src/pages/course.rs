@@ -3,7 +3,7 @@ use leptos_meta::Title;
 
 use crate::{
     api::courses::{load_course_page, Enroll},
-    components::{avatar::Avatar, error_panel::ErrorPanel, teacher_meta::TeacherMeta, use_id_param},
+    components::{error_panel::ErrorPanel, teacher_identity::TeacherIdentity, teacher_meta::TeacherMeta, use_id_param},
 };
 
 #[component]
@@ -22,7 +22,7 @@ pub fn CoursePage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading">"Loading course…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error title="Course"/> }.into_any(),
                         Ok(p) => {
                             let id = p.course.id;
                             view! {
@@ -52,10 +52,7 @@ pub fn CoursePage() -> impl IntoView {
                                                 let name = t.name.clone();
                                                 view! {
                                                     <li class="card teacher-card">
-                                                        <a class="teacher-identity" href=format!("/student-teachers/{}", t.st_id)>
-                                                            <Avatar avatar=t.avatar.clone()/>
-                                                            <span class="teacher-name">{t.name.clone()}</span>
-                                                        </a>
+                                                        <TeacherIdentity teacher=t.clone()/>
                                                         <TeacherMeta teacher=t.clone()/>
                                                         {p.enrolled.then(|| view! {
                                                             <a class="btn btn-secondary" href=format!("/book/{}", t.st_id)>{format!("Book with {name}")}</a>

@@ -12,7 +12,7 @@ pub fn DashboardPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading" aria-live="polite">"Loading your dashboard…"</p> }>
                 {move || Suspend::new(async move {
                     match dashboard.await {
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error title="Dashboard"/> }.into_any(),
                         Ok(d) => {
                             let first_name = d.student_name.split_whitespace().next().unwrap_or_default().to_owned();
                             view! {
@@ -76,7 +76,8 @@ pub fn DashboardPage() -> impl IntoView {
                                                             <p class="strong">{r.course.title.clone()}</p>
                                                             <p class="muted">{format!("Schedule Later requested on {}", r.requested_on)}</p>
                                                         </div>
-                                                        <a class="btn btn-secondary" href=format!("/courses/{}/book", r.course.id)>"Schedule now"</a>
+                                                        <a class="btn btn-secondary" href=format!("/courses/{}/book", r.course.id)
+                                                            aria-label=format!("Schedule {} now", r.course.title)>"Schedule now"</a>
                                                     </li>
                                                 }).collect_view()}
                                             </ul>

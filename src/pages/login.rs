@@ -23,10 +23,12 @@ pub fn LoginPage() -> impl IntoView {
             <ActionForm action=session.login attr:class="stack">
                 <input type="hidden" name="next" value=next/>
                 <label for="email">"Email"</label>
-                <input id="email" name="email" type="email" autocomplete="username" required autofocus/>
+                <input id="email" name="email" type="email" autocomplete="username" required autofocus
+                    aria-invalid=move || error().is_some().then_some("true") aria-describedby="login-error"/>
                 <label for="password">"Password"</label>
-                <input id="password" name="password" type="password" autocomplete="current-password" required/>
-                {move || error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+                <input id="password" name="password" type="password" autocomplete="current-password" required
+                    aria-invalid=move || error().is_some().then_some("true") aria-describedby="login-error"/>
+                <p id="login-error" class="form-error" role="alert" hidden=move || error().is_none()>{error}</p>
                 <button type="submit" class="btn btn-primary btn-block" disabled=move || session.login.pending().get()>
                     {move || if session.login.pending().get() { "Logging in…" } else { "Log in" }}
                 </button>

@@ -20,7 +20,7 @@ pub fn TeacherProfilePage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading">"Loading profile…"</p> }>
                 {move || Suspend::new(async move {
                     match profile.await {
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error title="Student-Teacher"/> }.into_any(),
                         Ok(p) => view! {
                             <Title text=p.card.name.clone()/>
                             <a class="back-link" href=format!("/courses/{}", p.course.id)>{format!("← {}", p.course.title)}</a>

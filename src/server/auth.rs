@@ -106,9 +106,18 @@ pub fn session_cookie(token: Option<&str>, secure: bool) -> String {
 }
 
 /// Where to go after login: only paths on this site, so `next` cannot send people elsewhere.
+/// Browsers drop tabs and newlines from URLs (`/\t/evil.test` becomes `//evil.test`), so only
+/// visible ASCII passes.
 pub fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path,
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && path.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            path
+        }
         _ => "/dashboard",
     }
 }
@@ -150,6 +159,9 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.test/x")), "/dashboard");
         assert_eq!(safe_next(Some("https://evil.test")), "/dashboard");
         assert_eq!(safe_next(Some("/\\evil.test")), "/dashboard");
+        assert_eq!(safe_next(Some("/\t/evil.test")), "/dashboard");
+        assert_eq!(safe_next(Some("/\n/evil.test")), "/dashboard");
+        assert_eq!(safe_next(Some("/ /evil.test")), "/dashboard");
         assert_eq!(safe_next(None), "/dashboard");
     }
 }

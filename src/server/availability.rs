@@ -55,9 +55,18 @@ pub async fn tutor_calendars(
             None => tracing::warn!(availability_id = row.id, "skipping an availability row that does not parse"),
         }
     }
+    // Student-Teachers are students too: their own lessons occupy them as much as their teaching.
     let mut busy: HashMap<i32, Vec<Interval>> = HashMap::new();
-    for s in sessions_overlapping(db, session::Column::TeacherId.is_in(teacher_ids), window).await? {
-        busy.entry(s.teacher_id).or_default().push(Interval { start: s.start_at, end: s.end_at });
+    let involving_tutors = sea_orm::Condition::any()
+        .add(session::Column::TeacherId.is_in(teacher_ids.clone()))
+        .add(session::Column::StudentId.is_in(teacher_ids));
+    for s in sessions_overlapping(db, involving_tutors, window).await? {
+        let interval = Interval { start: s.start_at, end: s.end_at };
+        for person in [s.teacher_id, s.student_id] {
+            if people.contains_key(&person) {
+                busy.entry(person).or_default().push(interval);
+            }
+        }
     }
     Ok(sts
         .into_iter()
@@ -88,7 +97,7 @@ pub async fn student_busy(
 
 async fn sessions_overlapping(
     db: &impl ConnectionTrait,
-    whose: sea_orm::sea_query::SimpleExpr,
+    whose: impl sea_orm::sea_query::IntoCondition,
     (start, end): (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<Vec<session::Model>, AppError> {
     Ok(session::Entity::find()
@@ -121,7 +130,7 @@ pub async fn month_availability(
 ) -> Result<crate::api::availability::MonthAvailability, AppError> {
     use crate::{
         api::availability::{MonthAvailability, SlotView},
-        slots::{compute_slots, Policy, Slot, SlotQuery},
+        slots::{compute_slots, Slot, SlotQuery},
     };
 
     let (from, to) = month_range(month)?;
@@ -130,17 +139,12 @@ pub async fn month_availability(
         return Err(AppError::NotEnrolled);
     }
     let viewer = views::parse_timezone(&student.timezone);
-    let policy = Policy {
-        duration_minutes: course.session_minutes.into(),
-        step_minutes: defaults.step_minutes,
-        buffer_minutes: defaults.buffer_minutes,
-        minimum_notice_minutes: defaults.minimum_notice_minutes,
-        horizon_days: defaults.horizon_days,
-    };
-    // "Next Available" looks from today to the horizon, so load that span as well as the month.
+    let policy = defaults.policy(course.session_minutes.into());
+    // No slot lies before today or past the horizon, so sessions outside that span never
+    // matter, whichever month is asked for.
     let today = now.with_timezone(&viewer).date_naive();
     let horizon_end = (now + Duration::days(defaults.horizon_days)).with_timezone(&viewer).date_naive();
-    let window = busy_window(from.min(today), to.max(horizon_end));
+    let window = busy_window(today, horizon_end);
     let calendars = tutor_calendars(db, course_id, st_id, window).await?;
     if st_id.is_some() && calendars.is_empty() {
         return Err(AppError::NotFound("Student-Teacher".into()));

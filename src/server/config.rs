@@ -23,6 +23,19 @@ pub struct BookingDefaults {
     pub horizon_days: i64,
 }
 
+impl BookingDefaults {
+    /// The slot engine's policy for sessions of `duration_minutes`.
+    pub fn policy(&self, duration_minutes: i64) -> crate::slots::Policy {
+        crate::slots::Policy {
+            duration_minutes,
+            step_minutes: self.step_minutes,
+            buffer_minutes: self.buffer_minutes,
+            minimum_notice_minutes: self.minimum_notice_minutes,
+            horizon_days: self.horizon_days,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read {path}: {source}")]
@@ -31,8 +44,8 @@ pub enum ConfigError {
     Parse { path: String, source: toml::de::Error },
     #[error("environment variable {var}: cannot parse {value:?}")]
     Env { var: &'static str, value: String },
-    #[error("{field}: {message}")]
-    Invalid { field: &'static str, message: &'static str },
+    #[error("booking.{field}: {message}")]
+    Invalid { field: &'static str, message: String },
 }
 
 impl Settings {
@@ -65,18 +78,10 @@ impl Settings {
         Ok(())
     }
 
+    /// The booking defaults must make a policy the slot engine accepts (checked with a typical
+    /// session length; courses' lengths are checked where they are stored).
     fn validate(&self) -> Result<(), ConfigError> {
-        let b = &self.booking;
-        if b.step_minutes <= 0 {
-            return Err(ConfigError::Invalid { field: "booking.step_minutes", message: "must be positive" });
-        }
-        if b.buffer_minutes < 0 || b.minimum_notice_minutes < 0 {
-            return Err(ConfigError::Invalid { field: "booking", message: "buffer and notice must not be negative" });
-        }
-        if b.horizon_days <= 0 {
-            return Err(ConfigError::Invalid { field: "booking.horizon_days", message: "must be positive" });
-        }
-        Ok(())
+        self.booking.policy(60).validate().map_err(|e| ConfigError::Invalid { field: e.field, message: e.problem })
     }
 }
 
@@ -120,5 +125,7 @@ mod tests {
         assert!(err.to_string().contains("BOOKING_STEP_MINUTES"), "{err}");
         let err = load_with(&[("BOOKING_STEP_MINUTES", "0")]).unwrap_err();
         assert!(err.to_string().contains("booking.step_minutes"), "{err}");
+        let err = load_with(&[("BOOKING_HORIZON_DAYS", "100000")]).unwrap_err();
+        assert!(err.to_string().contains("booking.horizon_days"), "{err}");
     }
 }

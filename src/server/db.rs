@@ -53,6 +53,15 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     db.begin_with_options(TransactionOptions { sqlite_transaction_mode, ..Default::default() }).await
 }
 
+/// An insert that a unique index may refuse because the same row already exists (a double
+/// click, two tabs): that is the outcome the caller wanted, so it counts as success.
+pub fn ignore_duplicate<T>(inserted: Result<T, DbErr>) -> Result<(), DbErr> {
+    match inserted {
+        Err(err) if !matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => Err(err),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::sqlite_file;

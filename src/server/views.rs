@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use crate::{
     api::{Avatar, CourseSummary, TeacherCard, UserView},
-    entities::{course, enrollment, student_teacher, user},
+    entities::{course, enrollment, request_status, schedule_later_request, student_teacher, user},
     error::AppError,
 };
 
@@ -56,6 +56,20 @@ pub async fn is_enrolled(db: &impl ConnectionTrait, student_id: i32, course_id: 
         .one(db)
         .await?
         .is_some())
+}
+
+/// The student's open "Schedule Later" request for a course, if any.
+pub async fn open_request(
+    db: &impl ConnectionTrait,
+    student_id: i32,
+    course_id: i32,
+) -> Result<Option<schedule_later_request::Model>, AppError> {
+    Ok(schedule_later_request::Entity::find()
+        .filter(schedule_later_request::Column::StudentId.eq(student_id))
+        .filter(schedule_later_request::Column::CourseId.eq(course_id))
+        .filter(schedule_later_request::Column::Status.eq(request_status::OPEN))
+        .one(db)
+        .await?)
 }
 
 /// Users by id, in one query.

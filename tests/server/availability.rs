@@ -108,6 +108,37 @@ async fn the_students_own_sessions_mark_slots_taken(backend: Backend) {
     assert!(!same.bookable, "shown as taken");
 }
 
+async fn a_tutors_own_lessons_as_a_student_block_their_slots(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let maya = maya(&app).await;
+    let algebra = app.course_id("Algebra I").await;
+    let priya_st = app.st_id("priya@tutor.test", "Algebra I").await;
+    let now = Utc::now();
+    let month = (now + Duration::days(8)).with_timezone(&chrono_tz::America::New_York).format("%Y-%m").to_string();
+    let load = || month_availability(app.db(), &app.state.settings.booking, &maya, algebra, Some(priya_st), &month, now);
+    let before = load().await.unwrap();
+    let target = instant(&before.slots.iter().find(|s| s.bookable).expect("Priya has a free slot").start);
+    // Priya takes a Spanish lesson from Diego at that time.
+    session::ActiveModel {
+        course_id: Set(app.course_id("Conversational Spanish").await),
+        student_id: Set(app.user_id("priya@tutor.test").await),
+        teacher_id: Set(app.user_id("diego@tutor.test").await),
+        start_at: Set(target),
+        end_at: Set(target + Duration::minutes(30)),
+        status: Set("scheduled".into()),
+        note: Set(String::new()),
+        reminders: Set(false),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(app.db())
+    .await
+    .unwrap();
+    let after = load().await.unwrap();
+    assert!(!after.slots.iter().any(|s| instant(&s.start) == target), "Priya is busy then");
+    assert!(after.slots.len() < before.slots.len());
+}
+
 async fn next_available_is_the_earliest_across_the_courses_tutors_with_one_query_per_table(backend: Backend) {
     let app = TestApp::new(backend).await;
     let maya = maya(&app).await;
@@ -160,6 +191,7 @@ async fn availability_is_for_enrolled_students_and_valid_months(backend: Backend
 crate::on_both_backends!(
     a_tutors_month_follows_their_hours_and_sessions,
     the_students_own_sessions_mark_slots_taken,
+    a_tutors_own_lessons_as_a_student_block_their_slots,
     next_available_is_the_earliest_across_the_courses_tutors_with_one_query_per_table,
     availability_is_for_enrolled_students_and_valid_months,
 );

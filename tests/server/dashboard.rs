@@ -1,4 +1,9 @@
-use session_booking::api::{courses::CoursePage, dashboard::Dashboard};
+use chrono::Timelike;
+use sea_orm::EntityTrait;
+use session_booking::{
+    api::{courses::CoursePage, dashboard::Dashboard},
+    entities::session,
+};
 
 use crate::harness::{body_text, ok_json, Backend, TestApp};
 
@@ -13,8 +18,13 @@ async fn dashboard_lists_courses_and_upcoming_sessions_in_the_students_zone(back
     assert_eq!(d.upcoming.len(), 1);
     let session = &d.upcoming[0];
     assert_eq!((session.course_title.as_str(), session.teacher_name.as_str()), ("Algebra I", "Tom Walker"));
-    // 09:00 in London is 04:00 in New York (EST or EDT; both five hours behind in winter/summer pairs).
-    assert!(session.time_label.starts_with("4:00 AM – 5:00 AM E"), "{}", session.time_label);
+    // Seeded at 09:00 in Tom's London; shown in Maya's New York time.
+    let seeded = session::Entity::find_by_id(session.id).one(app.db()).await.unwrap().unwrap();
+    let london = seeded.start_at.with_timezone(&chrono_tz::Europe::London);
+    assert_eq!((london.hour(), london.minute()), (9, 0));
+    let ny = seeded.start_at.with_timezone(&chrono_tz::America::New_York);
+    assert!(session.time_label.starts_with(&format!("{}:00 AM – ", ny.hour())), "{}", session.time_label);
+    assert!(session.time_label.ends_with(" EST") || session.time_label.ends_with(" EDT"), "{}", session.time_label);
     assert!(d.requests.is_empty());
 
     let html = body_text(app.get("/dashboard", Some(&cookie)).await).await;

@@ -69,7 +69,23 @@ async fn schedule_later_needs_enrollment_and_a_login(backend: Backend) {
     assert_eq!(app_error(res).await, AppError::NotFound("Schedule Later request".into()));
 }
 
+async fn concurrent_posts_all_succeed_and_keep_one_request(backend: Backend) {
+    let app = std::sync::Arc::new(TestApp::new(backend).await);
+    let cookie = app.login("maya@student.test").await;
+    let algebra = app.course_id("Algebra I").await.to_string();
+    let mut posts = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let (app, cookie, algebra) = (app.clone(), cookie.clone(), algebra.clone());
+        posts.spawn(async move { app.call("schedule_later", &[("course_id", &algebra)], Some(&cookie)).await });
+    }
+    while let Some(res) = posts.join_next().await {
+        ok_json::<()>(res.unwrap()).await;
+    }
+    assert_eq!(open_requests(&app).await, 1);
+}
+
 crate::on_both_backends!(
+    concurrent_posts_all_succeed_and_keep_one_request,
     schedule_later_records_one_request_and_shows_it_on_the_dashboard,
     schedule_later_works_without_javascript,
     schedule_later_needs_enrollment_and_a_login,

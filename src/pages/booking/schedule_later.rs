@@ -42,7 +42,7 @@ pub fn ScheduleLaterDone() -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match confirmation.await {
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error title="Schedule Later"/> }.into_any(),
                         Ok(c) => view! {
                             <section class="confirmation" aria-labelledby="later-title">
                                 <div class="confirmation-icon" aria-hidden="true">"✓"</div>
