@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { loginAt, openBookingFromDashboard, screenshot } from './helpers';
+import { expect, hydrated, loginAt, openBookingFromDashboard, screenshot, test } from './helpers';
 
 test('an enrolled student sees the course’s Student-Teachers and picks one', async ({ page }, info) => {
   await loginAt(page, '/dashboard', 'maya@student.test');
@@ -18,15 +17,17 @@ test('an enrolled student sees the course’s Student-Teachers and picks one', a
   await expect(page.getByRole('list', { name: 'Booking steps' }).locator('[aria-current="step"]')).toContainText('Student-Teacher');
   await screenshot(page, 'choose-teacher', info.project.name);
 
+  await hydrated(page);
   await page.getByRole('link', { name: 'Select Tom Walker' }).click();
   await expect(page).toHaveURL(/\/courses\/\d+\/book\?st=\d+$/);
-  await expect(page.getByRole('heading', { name: 'Select a date' })).toBeVisible();
+  // Client-side: the step changes in place and focus follows it to the new heading.
+  await expect(page.getByRole('heading', { name: 'Select a date' })).toBeFocused();
   await expect(page.getByRole('list', { name: 'Booking steps' }).locator('[aria-current="step"]')).toContainText('Date');
   await screenshot(page, 'date-step', info.project.name);
 
   // The choice is in the URL: back returns to step 1.
   await page.goBack();
-  await expect(page.getByRole('heading', { name: 'Choose a Student-Teacher' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Choose a Student-Teacher' })).toBeFocused();
 });
 
 test('a Student-Teacher link from the course page pre-selects them', async ({ page }) => {

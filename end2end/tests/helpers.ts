@@ -1,4 +1,20 @@
-import { expect, type Page } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
+
+/** Playwright's `test`, failing any test whose page throws (a hydration error, a panic). */
+export const test = base.extend({
+  page: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await use(page);
+    expect(errors, 'errors thrown in the page').toEqual([]);
+  },
+});
+export { expect };
+
+/** Waits until the wasm app has hydrated the server-rendered page. */
+export async function hydrated(page: Page) {
+  await expect(page.locator('html[data-hydrated]')).toHaveCount(1);
+}
 
 export const PASSWORD = 'booking-demo';
 

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { loginAt, PASSWORD, screenshot } from './helpers';
+import { expect, loginAt, PASSWORD, screenshot, test } from './helpers';
 
 test('a booking page sends visitors to login and back after it', async ({ page }, info) => {
   await page.goto('/courses/1/book');

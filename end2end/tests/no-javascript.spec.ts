@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { PASSWORD } from './helpers';
+import { expect, PASSWORD, test } from './helpers';
 
 // The server renders whole pages and every action is a plain form post, so the booking
 // page's first step works before hydration and with JavaScript turned off.
