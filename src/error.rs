@@ -19,6 +19,8 @@ pub enum AppError {
     InvalidInput { field: String, message: String },
     #[error("This request did not come from this site.")]
     CrossSite,
+    #[error("Too many login attempts. Wait a minute and try again.")]
+    TooManyAttempts,
     #[error("Something went wrong. Please try again.")]
     Internal,
     /// The request never reached our code (network down, server restarting, bad encoding).

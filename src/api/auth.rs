@@ -15,37 +15,41 @@ fn set_session_cookie(token: Option<&str>, secure: bool) {
 /// Checks the credentials, starts a login session and goes to `next` (a path on this site).
 #[server(endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    use crate::{entities::user, server::{auth, request::app_state}};
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use crate::server::{auth, request::app_state};
 
-    let email = email.trim().to_lowercase();
-    if email.is_empty() {
-        return Err(AppError::invalid("email", "Enter your email address."));
-    }
-    if password.is_empty() {
-        return Err(AppError::invalid("password", "Enter your password."));
-    }
     let state = app_state()?;
-    let found = user::Entity::find().filter(user::Column::Email.eq(&email)).one(&state.db).await?;
-    // Verify even for an unknown email, so response time does not reveal which emails exist.
-    let hash: &str = match &found {
-        Some(user) => &user.password_hash,
-        None => auth::unknown_user_hash(),
-    };
-    let verified = auth::verify_password(&password, hash);
-    let user = match (verified, found) {
-        (true, Some(user)) => user,
-        _ => {
-            // A form posted without JavaScript shows the page again, with the message.
-            let next = auth::safe_next(next.as_deref());
-            leptos_axum::redirect(&format!("/login?error=credentials&next={}", crate::server::urlencode(next)));
-            return Err(AppError::InvalidCredentials);
+    let next = auth::safe_next(next.as_deref());
+    match auth::authenticate(&state, &email, &password).await {
+        Ok(user) => {
+            let token = auth::start_session(&state.db, user.id, chrono::Utc::now()).await?;
+            set_session_cookie(Some(&token), state.settings.server.secure_cookies);
+            leptos_axum::redirect(next);
+            Ok(())
         }
-    };
-    let token = auth::start_session(&state.db, user.id, chrono::Utc::now()).await?;
-    set_session_cookie(Some(&token), state.settings.server.secure_cookies);
-    leptos_axum::redirect(auth::safe_next(next.as_deref()));
-    Ok(())
+        Err(error) => {
+            // A form posted without JavaScript shows the login page again, with the message.
+            if let Some(code) = LoginFailure::code_of(&error) {
+                leptos_axum::redirect(&format!("/login?error={code}&next={}", crate::server::urlencode(next)));
+            }
+            Err(error)
+        }
+    }
+}
+
+/// The login failures a page reload can show, as they travel in `/login?error=`.
+pub struct LoginFailure;
+
+impl LoginFailure {
+    const CASES: [(&'static str, AppError); 2] =
+        [("credentials", AppError::InvalidCredentials), ("attempts", AppError::TooManyAttempts)];
+
+    pub fn code_of(error: &AppError) -> Option<&'static str> {
+        Self::CASES.iter().find(|(_, e)| e == error).map(|(code, _)| *code)
+    }
+
+    pub fn from_code(code: &str) -> Option<AppError> {
+        Self::CASES.iter().find(|(c, _)| *c == code).map(|(_, e)| e.clone())
+    }
 }
 
 #[server(endpoint = "logout")]

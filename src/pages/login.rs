@@ -2,7 +2,7 @@ use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::{app::Session, error::AppError};
+use crate::{api::auth::LoginFailure, app::Session};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -12,7 +12,7 @@ pub fn LoginPage() -> impl IntoView {
     // After a failed post without JavaScript the server sends us back with `?error=credentials`.
     let error = move || match session.login.value().get() {
         Some(result) => result.err().map(|e| e.to_string()),
-        None => query.read().get("error").map(|_| AppError::InvalidCredentials.to_string()),
+        None => query.read().get("error").and_then(|code| LoginFailure::from_code(&code)).map(|e| e.to_string()),
     };
 
     view! {

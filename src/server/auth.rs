@@ -10,7 +10,10 @@ use rand::RngCore;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 
-use crate::entities::{login_session, user};
+use crate::{
+    entities::{login_session, user},
+    error::AppError,
+};
 
 pub const SESSION_COOKIE: &str = "sb_session";
 const SESSION_DAYS: i64 = 30;
@@ -28,6 +31,30 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
+/// The user with these credentials. Attempts per email address are limited, and an unknown
+/// email takes as long to refuse as a wrong password.
+pub async fn authenticate(state: &super::state::AppState, email: &str, password: &str) -> Result<user::Model, AppError> {
+    let email = email.trim().to_lowercase();
+    if email.is_empty() {
+        return Err(AppError::invalid("email", "Enter your email address."));
+    }
+    if password.is_empty() {
+        return Err(AppError::invalid("password", "Enter your password."));
+    }
+    if state.login_attempts.check_key(&email).is_err() {
+        return Err(AppError::TooManyAttempts);
+    }
+    let found = user::Entity::find().filter(user::Column::Email.eq(&email)).one(&state.db).await?;
+    let hash: &str = match &found {
+        Some(user) => &user.password_hash,
+        None => unknown_user_hash(),
+    };
+    match (verify_password(password, hash), found) {
+        (true, Some(user)) => Ok(user),
+        _ => Err(AppError::InvalidCredentials),
+    }
+}
+
 /// A hash to verify against when the email is unknown, so that a login takes as long whether or
 /// not the account exists.
 pub fn unknown_user_hash() -> &'static str {
@@ -39,8 +66,10 @@ fn token_hash(token: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Creates a login session and returns the token for the cookie.
+/// Creates a login session and returns the token for the cookie. Expired sessions, of anyone,
+/// are deleted on the way, so the table does not grow forever.
 pub async fn start_session(db: &DatabaseConnection, user_id: i32, now: DateTime<Utc>) -> Result<String, DbErr> {
+    login_session::Entity::delete_many().filter(login_session::Column::ExpiresAt.lte(now)).exec(db).await?;
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let token = URL_SAFE_NO_PAD.encode(bytes);

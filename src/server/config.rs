@@ -13,6 +13,7 @@ pub struct ServerSettings {
     pub site_addr: SocketAddr,
     pub database_url: String,
     pub secure_cookies: bool,
+    pub login_attempts_per_minute: std::num::NonZeroU32,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -71,6 +72,7 @@ impl Settings {
         set(&mut self.server.site_addr, "BOOKING_SITE_ADDR", &env)?;
         set(&mut self.server.database_url, "DATABASE_URL", &env)?;
         set(&mut self.server.secure_cookies, "BOOKING_SECURE_COOKIES", &env)?;
+        set(&mut self.server.login_attempts_per_minute, "BOOKING_LOGIN_ATTEMPTS_PER_MINUTE", &env)?;
         set(&mut self.booking.step_minutes, "BOOKING_STEP_MINUTES", &env)?;
         set(&mut self.booking.buffer_minutes, "BOOKING_BUFFER_MINUTES", &env)?;
         set(&mut self.booking.minimum_notice_minutes, "BOOKING_MINIMUM_NOTICE_MINUTES", &env)?;

@@ -108,7 +108,8 @@ pub async fn prepare(settings: Settings, leptos_options: LeptosOptions) -> anyho
     if seed::seed_if_empty(&db, chrono::Utc::now()).await? {
         tracing::info!("seeded the demo data (password: {})", seed::DEMO_PASSWORD);
     }
-    Ok(AppState { leptos_options, db, settings: Arc::new(settings) })
+    let login_attempts = state::login_attempt_limiter(settings.server.login_attempts_per_minute);
+    Ok(AppState { leptos_options, db, settings: Arc::new(settings), login_attempts })
 }
 
 pub async fn serve(settings: Settings) -> anyhow_free::Result<()> {

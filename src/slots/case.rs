@@ -2,7 +2,8 @@
 //!
 //! The case is walked as a `serde_json::Value` rather than derived, so that every refusal
 //! names the exact field (`tutor.rules[0].end: …`). Extra fields are ignored; every field the
-//! contract lists is required.
+//! contract lists is required, except the two lists of existing sessions: a calendar with no
+//! sessions may leave them out.
 
 use std::fmt::Display;
 use std::str::FromStr;
@@ -93,8 +94,8 @@ impl Case {
             to,
             policy,
             rules,
-            busy: intervals(&tutor.get("busy")?)?,
-            student_busy: intervals(&root.get("student_busy")?)?,
+            busy: optional_intervals(&tutor, "busy")?,
+            student_busy: optional_intervals(root, "student_busy")?,
         })
     }
 }
@@ -118,6 +119,14 @@ fn rule(node: &Node) -> Result<WeeklyRule, CaseError> {
         end,
         timezone,
     })
+}
+
+/// A list of sessions that may be absent (or `null`), meaning none.
+fn optional_intervals(parent: &Node, key: &str) -> Result<Vec<Interval>, CaseError> {
+    match parent.object()?.get(key) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(_) => intervals(&parent.get(key)?),
+    }
 }
 
 fn intervals(node: &Node) -> Result<Vec<Interval>, CaseError> {
@@ -225,5 +234,41 @@ impl<'v> Node<'v> {
                     "must be an RFC 3339 instant such as 2026-03-06T15:00:00Z, got {text:?}"
                 ))
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::run_case;
+
+    const CASE: &str = r#"{
+        "now": "2026-03-06T15:00:00Z", "viewer_timezone": "America/New_York",
+        "range": { "from": "2026-03-09", "to": "2026-03-09" },
+        "policy": { "duration_minutes": 60, "step_minutes": 60, "buffer_minutes": 0,
+                    "minimum_notice_minutes": 0, "horizon_days": 30 },
+        "tutor": { "rules": [ { "day_of_week": 1, "start": "09:00", "end": "11:00", "timezone": "America/New_York" } ]
+                   BUSY },
+        STUDENT
+        "extra": true
+    }"#;
+
+    fn case(busy: &str, student: &str) -> String {
+        CASE.replace("BUSY", busy).replace("STUDENT", student)
+    }
+
+    #[test]
+    fn omitted_or_null_session_lists_mean_no_sessions() {
+        let empty = run_case(&case(r#", "busy": []"#, r#""student_busy": [],"#)).unwrap();
+        assert!(empty.contains("\"2026-03-09T13:00:00Z\"") && empty.contains("\"2026-03-09T14:00:00Z\""), "{empty}");
+        assert_eq!(run_case(&case("", "")).unwrap(), empty);
+        assert_eq!(run_case(&case(r#", "busy": null"#, r#""student_busy": null,"#)).unwrap(), empty);
+    }
+
+    #[test]
+    fn a_session_list_of_the_wrong_type_is_still_refused() {
+        let err = run_case(&case(r#", "busy": {}"#, "")).unwrap_err();
+        assert_eq!(err.to_string(), "tutor.busy: must be an array");
+        let err = run_case(&case("", r#""student_busy": "none","#)).unwrap_err();
+        assert_eq!(err.to_string(), "student_busy: must be an array");
     }
 }

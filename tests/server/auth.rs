@@ -83,6 +83,43 @@ async fn posts_from_other_sites_are_refused(backend: Backend) {
     assert_eq!(body_text(res).await, AppError::CrossSite.to_string());
 }
 
+
+async fn expired_sessions_are_no_sessions_and_get_cleared(backend: Backend) {
+    use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
+    use session_booking::entities::login_session;
+    let app = TestApp::new(backend).await;
+    let cookie = app.login("maya@student.test").await;
+    let row = login_session::Entity::find().one(app.db()).await.unwrap().unwrap();
+    let mut expired: login_session::ActiveModel = row.into();
+    expired.expires_at = Set(chrono::Utc::now() - chrono::Duration::minutes(1));
+    expired.update(app.db()).await.unwrap();
+    assert!(app.get("/dashboard", Some(&cookie)).await.status().is_redirection(), "an expired session is refused");
+    app.login("kenji@student.test").await;
+    assert_eq!(login_session::Entity::find().count(app.db()).await.unwrap(), 1, "only Kenji's live session is left");
+}
+
+
+async fn password_guessing_is_slowed_per_account(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    for _ in 0..10 {
+        let res = app.call("login", &[("email", "maya@student.test"), ("password", "guess")], None).await;
+        assert_eq!(app_error(res).await, AppError::InvalidCredentials);
+    }
+    // The eleventh try within the minute is refused even with the right password.
+    let res = app.call("login", &[("email", "Maya@student.test"), ("password", "booking-demo")], None).await;
+    assert!(res.headers().get(header::SET_COOKIE).is_none());
+    let err = app_error(res).await;
+    assert_eq!(err, AppError::TooManyAttempts);
+    assert_eq!(err.to_string(), "Too many login attempts. Wait a minute and try again.");
+    // Without JavaScript the form comes back with the same message.
+    let res = app.post_form("login", &[("email", "maya@student.test"), ("password", "booking-demo")], None).await;
+    assert_eq!(res.headers().get(header::LOCATION).unwrap(), "/login?error=attempts&next=/dashboard");
+    let page = body_text(app.get("/login?error=attempts&next=/dashboard", None).await).await;
+    assert!(page.contains("Too many login attempts. Wait a minute and try again."));
+    // Other accounts are not affected.
+    app.login("kenji@student.test").await;
+}
+
 crate::on_both_backends!(
     login_sets_a_session_cookie_and_returns_to_next,
     wrong_credentials_get_a_clear_message,
@@ -90,4 +127,6 @@ crate::on_both_backends!(
     booking_routes_send_visitors_to_login_and_back,
     logout_ends_the_session,
     posts_from_other_sites_are_refused,
+    expired_sessions_are_no_sessions_and_get_cleared,
+    password_guessing_is_slowed_per_account,
 );
