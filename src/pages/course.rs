@@ -3,18 +3,12 @@ use leptos_meta::Title;
 
 use crate::{
     api::courses::{load_course_page, Enroll},
-    components::{error_panel::ErrorPanel, teacher_identity::TeacherIdentity, teacher_meta::TeacherMeta, use_id_param},
+    components::{error_panel::ErrorPanel, teacher_identity::TeacherIdentity, teacher_meta::TeacherMeta, use_resource_by_id},
 };
 
 #[component]
 pub fn CoursePage() -> impl IntoView {
-    let course_id = use_id_param("course_id");
-    let page = Resource::new(move || course_id.get(), |id| async move {
-        match id {
-            Some(id) => load_course_page(id).await,
-            None => Err(crate::error::AppError::NotFound("Course".into())),
-        }
-    });
+    let page = use_resource_by_id("course_id", "Course", load_course_page);
     let enroll = ServerAction::<Enroll>::new();
 
     view! {

@@ -3,18 +3,12 @@ use leptos_meta::Title;
 
 use crate::{
     api::courses::load_teacher_profile,
-    components::{avatar::Avatar, error_panel::ErrorPanel, teacher_meta::TeacherMeta, use_id_param},
+    components::{avatar::Avatar, error_panel::ErrorPanel, teacher_meta::TeacherMeta, use_resource_by_id},
 };
 
 #[component]
 pub fn TeacherProfilePage() -> impl IntoView {
-    let st_id = use_id_param("st_id");
-    let profile = Resource::new(move || st_id.get(), |id| async move {
-        match id {
-            Some(id) => load_teacher_profile(id).await,
-            None => Err(crate::error::AppError::NotFound("Student-Teacher".into())),
-        }
-    });
+    let profile = use_resource_by_id("st_id", "Student-Teacher", load_teacher_profile);
     view! {
         <div class="page narrow">
             <Transition fallback=|| view! { <p class="loading">"Loading profile…"</p> }>

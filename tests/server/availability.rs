@@ -1,5 +1,5 @@
 use chrono::{DateTime, Datelike, Duration, Timelike, Utc, Weekday};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use session_booking::{
     api::availability::MonthAvailability,
     entities::{session, user},
@@ -11,7 +11,7 @@ use std::sync::{
     Arc,
 };
 
-use crate::harness::{app_error, ok_json, Backend, TestApp};
+use crate::harness::{app_error, insert_session, ok_json, Backend, TestApp};
 
 fn instant(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -85,22 +85,7 @@ async fn the_students_own_sessions_mark_slots_taken(backend: Backend) {
         .unwrap();
     let target = before.slots.iter().find(|s| s.bookable).expect("Priya has a free slot").clone();
     // Maya books Spanish with Diego at that moment: another course, another tutor.
-    let start = instant(&target.start);
-    session::ActiveModel {
-        course_id: Set(app.course_id("Conversational Spanish").await),
-        student_id: Set(maya.id),
-        teacher_id: Set(app.user_id("diego@tutor.test").await),
-        start_at: Set(start),
-        end_at: Set(start + Duration::minutes(30)),
-        status: Set("scheduled".into()),
-        note: Set(String::new()),
-        reminders: Set(false),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(app.db())
-    .await
-    .unwrap();
+    insert_session(&app, "Conversational Spanish", "maya@student.test", "diego@tutor.test", instant(&target.start), 30).await;
     let after = month_availability(app.db(), &app.state.settings.booking, &maya, algebra, Some(priya), &month(now + Duration::days(8)), now)
         .await
         .unwrap();
@@ -119,21 +104,7 @@ async fn a_tutors_own_lessons_as_a_student_block_their_slots(backend: Backend) {
     let before = load().await.unwrap();
     let target = instant(&before.slots.iter().find(|s| s.bookable).expect("Priya has a free slot").start);
     // Priya takes a Spanish lesson from Diego at that time.
-    session::ActiveModel {
-        course_id: Set(app.course_id("Conversational Spanish").await),
-        student_id: Set(app.user_id("priya@tutor.test").await),
-        teacher_id: Set(app.user_id("diego@tutor.test").await),
-        start_at: Set(target),
-        end_at: Set(target + Duration::minutes(30)),
-        status: Set("scheduled".into()),
-        note: Set(String::new()),
-        reminders: Set(false),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(app.db())
-    .await
-    .unwrap();
+    insert_session(&app, "Conversational Spanish", "priya@tutor.test", "diego@tutor.test", target, 30).await;
     let after = load().await.unwrap();
     assert!(!after.slots.iter().any(|s| instant(&s.start) == target), "Priya is busy then");
     assert!(after.slots.len() < before.slots.len());

@@ -168,6 +168,26 @@ impl TestApp {
     }
 }
 
+/// Inserts a scheduled session of `minutes` starting at `start`.
+pub async fn insert_session(app: &TestApp, course: &str, student: &str, teacher: &str, start: chrono::DateTime<chrono::Utc>, minutes: i64) {
+    use sea_orm::{ActiveModelTrait, Set};
+    session_booking::entities::session::ActiveModel {
+        course_id: Set(app.course_id(course).await),
+        student_id: Set(app.user_id(student).await),
+        teacher_id: Set(app.user_id(teacher).await),
+        start_at: Set(start),
+        end_at: Set(start + chrono::Duration::minutes(minutes)),
+        status: Set("scheduled".into()),
+        note: Set(String::new()),
+        reminders: Set(false),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(app.db())
+    .await
+    .unwrap();
+}
+
 fn fn_request(endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>, accept: &str) -> Request<Body> {
     let body = form
         .iter()

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 
 use crate::{
     api::booking::{load_schedule_later, ScheduleLater},
-    components::{error_panel::ErrorPanel, use_id_param},
+    components::{error_panel::ErrorPanel, use_resource_by_id},
 };
 
 /// The "Schedule Later" choice (CD-033): skip choosing a Student-Teacher and time now.
@@ -29,13 +29,7 @@ pub fn ScheduleLaterOption(course_id: i32) -> impl IntoView {
 /// `/courses/{course_id}/book/later`: the confirmation after Schedule Later.
 #[component]
 pub fn ScheduleLaterDone() -> impl IntoView {
-    let course_id = use_id_param("course_id");
-    let confirmation = Resource::new(move || course_id.get(), |id| async move {
-        match id {
-            Some(id) => load_schedule_later(id).await,
-            None => Err(crate::error::AppError::NotFound("Course".into())),
-        }
-    });
+    let confirmation = use_resource_by_id("course_id", "Course", load_schedule_later);
     view! {
         <Title text="Schedule Later"/>
         <div class="page narrow">
