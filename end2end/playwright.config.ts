@@ -23,7 +23,7 @@ export default defineConfig({
   ],
   // A fresh, freshly seeded SQLite database for every run, on its own port.
   webServer: {
-    command: `rm -rf target/e2e && exec ${process.env.SERVER_BIN ?? './target/debug/session-booking'}`,
+    command: `rm -rf target/e2e && exec ${process.env.SERVER_BIN ?? './target/release/session-booking'}`,
     cwd: '..',
     url: `http://127.0.0.1:${port}/login`,
     env: {

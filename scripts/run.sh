@@ -3,5 +3,5 @@
 # With no DATABASE_URL it uses SQLite in data/ and seeds the demo data on first run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+source scripts/setup.sh
 exec cargo leptos serve --release

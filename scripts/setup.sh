@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what building and testing need on a fresh machine of this kind, skipping what is
 # already there. Every step works offline apart from the package registries (see GUIDE.md).
+# run.sh and test.sh source it, so the PATH it sets reaches cargo-leptos.
 #   scripts/setup.sh          toolchain for building and running the app
 #   scripts/setup.sh --test   also Chromium and the Playwright packages for end-to-end tests
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 want_test=false
 [[ "${1:-}" == "--test" ]] && want_test=true
@@ -43,20 +44,25 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
 }
 
-# cargo-leptos would try to download wasm-opt for release builds; Debian's binaryen is offline.
-if ! command -v wasm-opt >/dev/null; then
-  log "installing binaryen (wasm-opt)"
-  apt_install binaryen
+if ! command -v npm >/dev/null; then
+  log "installing Node.js and npm"
+  apt_install nodejs npm
+fi
+
+# wasm-opt for release builds (cargo-leptos uses the one on PATH; its own download fails
+# here). binaryen 132 from npm, kept in .tools/: Debian's wasm-opt 108 emitted a bundle whose
+# hydration failed with "WebAssembly.Table.set(): Argument 1 is invalid".
+BINARYEN_VERSION=132.0.0
+export PATH="$PWD/.tools/node_modules/.bin:$PATH"
+if [[ "$(wasm-opt --version 2>/dev/null || true)" != *"version ${BINARYEN_VERSION%%.*}"* ]]; then
+  log "installing binaryen $BINARYEN_VERSION (wasm-opt)"
+  npm install --prefix .tools --no-audit --no-fund --loglevel=error "binaryen@$BINARYEN_VERSION"
 fi
 
 if $want_test; then
   if [[ ! -x /usr/bin/chromium ]]; then
     log "installing Chromium for the end-to-end tests"
     apt_install chromium
-  fi
-  if ! command -v npm >/dev/null; then
-    log "installing Node.js and npm"
-    apt_install nodejs npm
   fi
   if [[ ! -d end2end/node_modules/@playwright/test ]]; then
     log "installing the Playwright test runner"

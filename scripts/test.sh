@@ -4,7 +4,7 @@
 # benchmarks once each as tests, and the Playwright end-to-end tests on a desktop and a phone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh --test
+source scripts/setup.sh --test
 
 # Use a local PostgreSQL when one lets us in without a password (as on this kind of machine).
 local_pg=postgres://postgres@127.0.0.1:5432/test
@@ -24,9 +24,9 @@ trap 'rm -f "$log"' EXIT
 # Rust: everything but the browser. --all-targets also runs each benchmark once as a test.
 cargo test --features ssr --all-targets 2>&1 | tee -a "$log"
 
-# The browser bundle and the server binary the end-to-end tests drive.
-cargo leptos build
-(cd end2end && npx playwright test) 2>&1 | tee -a "$log"
+# The end-to-end tests drive the release build: what scripts/run.sh serves, wasm-opt included.
+cargo leptos build --release
+(cd end2end && SERVER_BIN=./target/release/session-booking npx playwright test) 2>&1 | tee -a "$log"
 
 # One closing line for the whole run.
 passed=$(awk '/test result: ok\./ { n += $4 } /^ +[0-9]+ passed/ { n += $1 } END { print n + 0 }' "$log")
