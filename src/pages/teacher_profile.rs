@@ -32,7 +32,7 @@ pub fn TeacherProfilePage() -> impl IntoView {
                             <dl class="hours">
                                 {p.weekly_hours.into_iter().map(|w| view! {
                                     <dt>{w.day}</dt>
-                                    <dd>{w.hours.join(", ")}</dd>
+                                    <dd>{w.hours.into_iter().map(|range| view! { <span>{range}</span> }).collect_view()}</dd>
                                 }).collect_view()}
                             </dl>
                             {if p.is_active {
