@@ -6,5 +6,6 @@ mod auth;
 mod availability;
 mod booking_page;
 mod dashboard;
+mod profile;
 mod schedule_later;
 mod seed;
