@@ -17,16 +17,24 @@ use axum::{
     Router,
 };
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
-use std::sync::Arc;
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::sync::{Arc, OnceLock};
 
 use crate::app::{shell, App};
 use config::Settings;
 use state::AppState;
 
+/// The app's routes, generated once per process. Generating them sets a process-global flag
+/// that leaves any resource first polled meanwhile pending forever (leptos issue #4773), so no
+/// page may render while it runs: later callers wait here until the first generation is done.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// Builds the whole application over a database that is already migrated.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context_state = state.clone();
     // `leptos_routes_with_context` also mounts every server function at its endpoint, with the
     // same context, so they need no route of their own.
