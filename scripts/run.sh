@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
-exec cargo leptos serve --release
+# -P writes brotli and gzip copies of the bundle, which the server sends as they are.
+exec cargo leptos serve --release --precompress

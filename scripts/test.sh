@@ -25,7 +25,7 @@ trap 'rm -f "$log"' EXIT
 cargo test --features ssr --all-targets 2>&1 | tee -a "$log"
 
 # The end-to-end tests drive the release build: what scripts/run.sh serves, wasm-opt included.
-cargo leptos build --release
+cargo leptos build --release --precompress
 (cd end2end && SERVER_BIN=./target/release/session-booking npx playwright test) 2>&1 | tee -a "$log"
 
 # One closing line for the whole run.

@@ -1,15 +1,12 @@
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Redirect, Route, Router, Routes},
     path, SsrMode,
 };
 
 use crate::{
-    api::{
-        auth::{get_current_user, Login, Logout},
-        UserView,
-    },
+    api::{auth::get_current_user, UserView},
     components::site_header::SiteHeader,
     error::AppError,
     pages::{
@@ -32,7 +29,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#4338ca"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
+                // Islands: only the interactive parts hydrate; the islands router fetches the
+                // next page's HTML and patches it in, so links and forms stay client-side.
+                <HydrationScripts options islands=true islands_router=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -42,26 +42,22 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Who is logged in, and the actions that change it; the header and login page share them.
+/// Who is logged in, for the header and any page that needs it. The session middleware has
+/// already resolved it, so loading it costs no query.
 #[derive(Clone, Copy)]
 pub struct Session {
-    pub login: ServerAction<Login>,
-    pub logout: ServerAction<Logout>,
     pub user: Resource<Result<Option<UserView>, AppError>>,
 }
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let login = ServerAction::<Login>::new();
-    let logout = ServerAction::<Logout>::new();
-    let user = Resource::new(move || (login.version().get(), logout.version().get()), |_| get_current_user());
-    provide_context(Session { login, logout, user });
+    let user = Resource::new(|| (), |_| get_current_user());
+    provide_context(Session { user });
 
     // Every page renders whole on the server (`SsrMode::Async`): the page must work before
     // hydration and without JavaScript, which out-of-order streaming's swap scripts would break.
     view! {
-        <Stylesheet id="leptos" href="/pkg/session-booking.css"/>
         <Title formatter=|title: String| if title.is_empty() { "PeerTutor".to_owned() } else { format!("{title} · PeerTutor") }/>
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>

@@ -1,7 +1,9 @@
 //! session-booking: one Leptos crate, built to wasm (`hydrate`) for the browser and to an axum
-//! server (`ssr`).
+//! server (`ssr`). Pages render on the server; only islands and `client` run in the browser.
 pub mod api;
 pub mod app;
+#[cfg(feature = "hydrate")]
+pub mod client;
 pub mod components;
 pub mod error;
 pub mod pages;
@@ -20,8 +22,8 @@ pub mod slots;
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
-    console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
+    client::install();
     // Marks the page interactive, for styles and for tests that must not act before hydration.
     if let Some(root) = leptos::prelude::document().document_element() {
         let _ = root.set_attribute("data-hydrated", "");

@@ -7,10 +7,10 @@ test('an enrolled student sees the course’s Student-Teachers and picks one', a
   await screenshot(page, 'dashboard', info.project.name);
   await openBookingFromDashboard(page, 'Algebra I');
 
-  const cards = page.getByRole('listitem').filter({ has: page.getByRole('link', { name: /^Select / }) });
+  const cards = page.getByRole('listitem').filter({ has: page.getByRole('button', { name: /^Select / }) });
   await expect(cards).toHaveCount(4);
   for (const name of ['Priya Nair', 'Tom Walker', 'Aarav Shrestha', 'Sofia Alves']) {
-    await expect(page.getByRole('link', { name: `Select ${name}` })).toBeVisible();
+    await expect(page.getByRole('button', { name: `Select ${name}` })).toBeVisible();
   }
   await expect(cards.first()).toContainText('42 students taught');
   await expect(cards.first()).toContainText('4.9');
@@ -18,7 +18,7 @@ test('an enrolled student sees the course’s Student-Teachers and picks one', a
   await screenshot(page, 'choose-teacher', info.project.name);
 
   await hydrated(page);
-  await page.getByRole('link', { name: 'Select Tom Walker' }).click();
+  await page.getByRole('button', { name: 'Select Tom Walker' }).click();
   await expect(page).toHaveURL(/\/courses\/\d+\/book\?st=\d+$/);
   // Client-side: the step changes in place and focus follows it to the new heading.
   await expect(page.getByRole('heading', { name: 'Select a date' })).toBeFocused();
@@ -45,7 +45,7 @@ test('a course whose Student-Teachers are all inactive says so', async ({ page }
   await loginAt(page, '/dashboard', 'kenji@student.test');
   await openBookingFromDashboard(page, 'Intro to Python');
   await expect(page.getByText('No Student-Teachers available. Try later.')).toBeVisible();
-  await expect(page.getByRole('link', { name: /^Select / })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /^Select / })).toHaveCount(0);
   await screenshot(page, 'no-teachers', info.project.name);
 });
 

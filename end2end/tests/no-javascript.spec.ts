@@ -12,7 +12,7 @@ test('without JavaScript: log in, choose Schedule Later, see the request on the 
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page).toHaveURL('/courses/2/book');
   await expect(page.getByText('for Conversational Spanish')).toBeVisible();
-  await expect(page.getByRole('link', { name: 'Select Diego Ramírez' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Select Diego Ramírez' })).toBeVisible();
 
   await page.getByRole('button', { name: 'Schedule Later' }).click();
   await expect(page).toHaveURL('/courses/2/book/later');
@@ -29,11 +29,11 @@ test('without JavaScript: a wrong password shows the message', async ({ page }) 
   await expect(page.getByRole('alert')).toHaveText('Incorrect email or password.');
 });
 
-test('without JavaScript: choosing a Student-Teacher is a link to the next step', async ({ page }) => {
+test('without JavaScript: choosing a Student-Teacher is a form post to the next step', async ({ page }) => {
   await page.goto('/login?next=/courses/1/book');
   await page.getByLabel('Email').fill('kenji@student.test');
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('link', { name: 'Select Priya Nair' }).click();
+  await page.getByRole('button', { name: 'Select Priya Nair' }).click();
   await expect(page.getByRole('heading', { name: 'Select a date' })).toBeVisible();
 });

@@ -66,7 +66,6 @@ pub async fn logout() -> Result<(), AppError> {
 
 #[server(endpoint = "get_current_user")]
 pub async fn get_current_user() -> Result<Option<UserView>, AppError> {
-    use crate::server::{request::{app_state, current_user}, views::user_view};
-    let state = app_state()?;
-    Ok(current_user(&state).await?.as_ref().map(user_view))
+    use crate::server::{request::current_user, views::user_view};
+    Ok(current_user()?.as_ref().map(user_view))
 }

@@ -45,6 +45,6 @@ pub async fn load_availability(course_id: i32, st_id: Option<i32>, month: String
         request::{app_state, require_student},
     };
     let state = app_state()?;
-    let student = require_student(&state).await?;
+    let student = require_student()?;
     month_availability(&state.db, &state.settings.booking, &student, course_id, st_id, &month, chrono::Utc::now()).await
 }

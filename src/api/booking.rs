@@ -23,12 +23,12 @@ pub struct BookingPage {
 pub async fn load_booking_page(course_id: Option<i32>, st_id: Option<i32>) -> Result<BookingPage, AppError> {
     use crate::{
         entities::student_teacher,
-        server::{analytics::{self, Event}, request::{app_state, require_student}, views},
+        server::{analytics::Event, request::{app_state, require_student}, views},
     };
     use sea_orm::EntityTrait;
 
     let state = app_state()?;
-    let student = require_student(&state).await?;
+    let student = require_student()?;
     let db = &state.db;
 
     let preselected_row = match st_id {
@@ -54,7 +54,7 @@ pub async fn load_booking_page(course_id: Option<i32>, st_id: Option<i32>) -> Re
     // A pre-selected Student-Teacher who is no longer active is shown as unavailable, not booked.
     let preselected = preselected_row.and_then(|st| teachers.iter().find(|t| t.st_id == st.id).cloned());
 
-    analytics::record(db, Some(student.id), Event::PageView { course_id, st_preselected: st_id.is_some() }).await?;
+    state.analytics.record(Some(student.id), Event::PageView { course_id, st_preselected: st_id.is_some() }, chrono::Utc::now());
     Ok(BookingPage {
         course: views::course_summary(&course),
         enrolled,
@@ -64,17 +64,17 @@ pub async fn load_booking_page(course_id: Option<i32>, st_id: Option<i32>) -> Re
     })
 }
 
-/// Records that the student chose a Student-Teacher on step 1.
-#[server(endpoint = "record_st_selected")]
-pub async fn record_st_selected(st_id: i32) -> Result<(), AppError> {
+/// Step 1's choice of a Student-Teacher: records `st_selected` and goes on to step 2.
+#[server(endpoint = "select_student_teacher")]
+pub async fn select_student_teacher(st_id: i32) -> Result<(), AppError> {
     use crate::{
         entities::student_teacher,
-        server::{analytics::{self, Event}, request::{app_state, require_student}},
+        server::{analytics::Event, request::{app_state, require_student}},
     };
     use sea_orm::EntityTrait;
 
     let state = app_state()?;
-    let student = require_student(&state).await?;
+    let student = require_student()?;
     let st = student_teacher::Entity::find_by_id(st_id)
         .one(&state.db)
         .await?
@@ -83,7 +83,8 @@ pub async fn record_st_selected(st_id: i32) -> Result<(), AppError> {
     if !crate::server::views::is_enrolled(&state.db, student.id, st.course_id).await? {
         return Err(AppError::NotEnrolled);
     }
-    analytics::record(&state.db, Some(student.id), Event::StSelected { st_id }).await?;
+    state.analytics.record(Some(student.id), Event::StSelected { st_id }, chrono::Utc::now());
+    leptos_axum::redirect(&format!("/courses/{}/book?st={st_id}", st.course_id));
     Ok(())
 }
 
@@ -93,12 +94,12 @@ pub async fn record_st_selected(st_id: i32) -> Result<(), AppError> {
 pub async fn schedule_later(course_id: i32) -> Result<(), AppError> {
     use crate::{
         entities::{request_status, schedule_later_request as request},
-        server::{analytics::{self, Event}, db::ignore_duplicate, request::{app_state, require_student}, views},
+        server::{analytics::Event, db::ignore_duplicate, request::{app_state, require_student}, views},
     };
     use sea_orm::{ActiveModelTrait, Set};
 
     let state = app_state()?;
-    let student = require_student(&state).await?;
+    let student = require_student()?;
     views::find_course(&state.db, course_id).await?;
     if !views::is_enrolled(&state.db, student.id, course_id).await? {
         return Err(AppError::NotEnrolled);
@@ -116,7 +117,7 @@ pub async fn schedule_later(course_id: i32) -> Result<(), AppError> {
         .insert(&state.db)
         .await,
     )?;
-    analytics::record(&state.db, Some(student.id), Event::ScheduleLater { course_id }).await?;
+    state.analytics.record(Some(student.id), Event::ScheduleLater { course_id }, chrono::Utc::now());
     leptos_axum::redirect(&format!("/courses/{course_id}/book/later"));
     Ok(())
 }
@@ -132,7 +133,7 @@ pub async fn load_schedule_later(course_id: i32) -> Result<ScheduleLaterConfirma
     use crate::server::{request::{app_state, require_student}, views};
 
     let state = app_state()?;
-    let student = require_student(&state).await?;
+    let student = require_student()?;
     let course = views::find_course(&state.db, course_id).await?;
     views::open_request(&state.db, student.id, course_id)
         .await?

@@ -16,7 +16,7 @@ pub struct CoursePage {
 pub async fn load_course_page(course_id: i32) -> Result<CoursePage, AppError> {
     use crate::server::{request::{app_state, require_student}, views};
     let state = app_state()?;
-    let student = require_student(&state).await?;
+    let student = require_student()?;
     let course = views::find_course(&state.db, course_id).await?;
     Ok(CoursePage {
         enrolled: views::is_enrolled(&state.db, student.id, course_id).await?,
@@ -33,7 +33,7 @@ pub async fn enroll(course_id: i32) -> Result<(), AppError> {
     use sea_orm::{ActiveModelTrait, Set};
 
     let state = app_state()?;
-    let student = require_student(&state).await?;
+    let student = require_student()?;
     views::find_course(&state.db, course_id).await?;
     // The unique index on (student, course) makes enrolling again, or twice at once, harmless.
     ignore_duplicate(
@@ -76,7 +76,7 @@ pub async fn load_teacher_profile(st_id: i32) -> Result<TeacherProfile, AppError
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
     let state = app_state()?;
-    require_student(&state).await?;
+    require_student()?;
     let db = &state.db;
     let st = student_teacher::Entity::find_by_id(st_id)
         .one(db)

@@ -44,7 +44,7 @@ pub async fn load_dashboard() -> Result<Dashboard, AppError> {
     use std::collections::HashMap;
 
     let state = app_state()?;
-    let student = require_student(&state).await?;
+    let student = require_student()?;
     let db = &state.db;
     let tz = views::parse_timezone(&student.timezone);
 

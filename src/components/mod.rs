@@ -1,6 +1,7 @@
 //! Pieces several pages use.
 pub mod avatar;
 pub mod error_panel;
+pub mod post_form;
 pub mod site_header;
 pub mod teacher_identity;
 pub mod teacher_meta;
@@ -11,17 +12,6 @@ use serde::{de::DeserializeOwned, Serialize};
 use std::future::Future;
 
 use crate::error::AppError;
-
-/// Focuses the element with `id` once the view that holds it has been rendered. Browser only:
-/// call it from an effect or an event handler.
-pub fn focus_after_render(id: &'static str) {
-    use leptos::wasm_bindgen::JsCast;
-    request_animation_frame(move || {
-        if let Some(element) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<leptos::web_sys::HtmlElement>().ok()) {
-            let _ = element.focus();
-        }
-    });
-}
 
 /// A numeric route parameter such as `course_id`; `None` when absent or not a number.
 pub fn use_id_param(name: &'static str) -> Signal<Option<i32>> {

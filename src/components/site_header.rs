@@ -1,7 +1,7 @@
-use leptos::{form::ActionForm, prelude::*};
+use leptos::{prelude::*, server_fn::ServerFn};
 
-use super::avatar::Avatar;
-use crate::app::Session;
+use super::{avatar::Avatar, post_form::PostForm};
+use crate::{api::auth::Logout, app::Session};
 
 #[component]
 pub fn SiteHeader() -> impl IntoView {
@@ -21,9 +21,9 @@ pub fn SiteHeader() -> impl IntoView {
                                 <Avatar avatar=user.avatar.clone() size="sm"/>
                                 <span class="site-user-name">{user.name.clone()}</span>
                             </span>
-                            <ActionForm action=session.logout>
-                                <button type="submit" class="btn btn-ghost btn-small">"Log out"</button>
-                            </ActionForm>
+                            <PostForm action=Logout::PATH label="Log out" busy_label="Logging out…" button_class="btn btn-ghost btn-small">
+                                {()}
+                            </PostForm>
                         </nav>
                     })
                 })}

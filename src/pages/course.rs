@@ -1,15 +1,21 @@
-use leptos::{form::ActionForm, prelude::*};
+use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 
 use crate::{
     api::courses::{load_course_page, Enroll},
-    components::{error_panel::ErrorPanel, teacher_identity::TeacherIdentity, teacher_meta::TeacherMeta, use_resource_by_id},
+    components::{
+        error_panel::ErrorPanel,
+        post_form::{use_form_error, FormError, PostForm},
+        teacher_identity::TeacherIdentity,
+        teacher_meta::TeacherMeta,
+        use_resource_by_id,
+    },
 };
 
 #[component]
 pub fn CoursePage() -> impl IntoView {
     let page = use_resource_by_id("course_id", "Course", load_course_page);
-    let enroll = ServerAction::<Enroll>::new();
+    let enroll_error = use_form_error(Enroll::PATH);
 
     view! {
         <div class="page">
@@ -29,11 +35,10 @@ pub fn CoursePage() -> impl IntoView {
                                     view! { <a class="btn btn-primary" href=format!("/courses/{id}/book")>"Book a Session"</a> }.into_any()
                                 } else {
                                     view! {
-                                        <ActionForm action=enroll>
+                                        <PostForm action=Enroll::PATH label="Enroll in this course" busy_label="Enrolling…">
                                             <input type="hidden" name="course_id" value=id/>
-                                            <button type="submit" class="btn btn-primary">"Enroll in this course"</button>
-                                        </ActionForm>
-                                        {move || enroll.value().get().and_then(Result::err).map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+                                        </PostForm>
+                                        <FormError error=enroll_error/>
                                     }.into_any()
                                 }}
                                 <h2>"Student-Teachers"</h2>

@@ -1,26 +1,25 @@
-use leptos::{form::ActionForm, prelude::*};
+use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::{api::auth::LoginFailure, app::Session};
+use crate::{
+    api::auth::{Login, LoginFailure},
+    components::post_form::PostForm,
+};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let session = expect_context::<Session>();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
-    // After a failed post without JavaScript the server sends us back with `?error=credentials`.
-    let error = move || match session.login.value().get() {
-        Some(result) => result.err().map(|e| e.to_string()),
-        None => query.read().get("error").and_then(|code| LoginFailure::from_code(&code)).map(|e| e.to_string()),
-    };
+    // After a failed post the server sends the browser back with `?error=credentials`.
+    let error = move || query.read().get("error").and_then(|code| LoginFailure::from_code(&code)).map(|e| e.to_string());
 
     view! {
         <Title text="Log in"/>
         <section class="auth-card" aria-labelledby="login-title">
             <h1 id="login-title">"Log in"</h1>
             <p class="muted">"Book sessions with Student-Teachers in your courses."</p>
-            <ActionForm action=session.login attr:class="stack">
+            <PostForm action=Login::PATH label="Log in" busy_label="Logging in…" button_class="btn btn-primary btn-block" form_class="stack">
                 <input type="hidden" name="next" value=next/>
                 <label for="email">"Email"</label>
                 <input id="email" name="email" type="email" autocomplete="username" required autofocus
@@ -29,10 +28,7 @@ pub fn LoginPage() -> impl IntoView {
                 <input id="password" name="password" type="password" autocomplete="current-password" required
                     aria-invalid=move || error().is_some().then_some("true") aria-describedby="login-error"/>
                 <p id="login-error" class="form-error" role="alert" hidden=move || error().is_none()>{error}</p>
-                <button type="submit" class="btn btn-primary btn-block" disabled=move || session.login.pending().get()>
-                    {move || if session.login.pending().get() { "Logging in…" } else { "Log in" }}
-                </button>
-            </ActionForm>
+            </PostForm>
             <details class="demo-hint">
                 <summary>"Trying the demo?"</summary>
                 <p>"Log in as " <code>"maya@student.test"</code> ", " <code>"kenji@student.test"</code> " or "

@@ -1,9 +1,20 @@
-//! Product analytics: one row per event, written beside the action it describes.
-use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+//! Product analytics: one row per event of the booking page's spec.
+//!
+//! Recording is best-effort and off the request path. Pages and actions hand events to a
+//! bounded queue and one task writes them in batches, so a page view costs no write of its own
+//! (SQLite has one writer) and a failed or slow write never fails or slows a page. A full queue
+//! drops the event with a warning rather than growing without bound.
+use chrono::{DateTime, Utc};
+use sea_orm::{DatabaseConnection, EntityTrait, Set};
 use serde_json::Value;
+use tokio::sync::{mpsc, oneshot};
 
 use crate::entities::analytics_event;
+
+/// Events waiting to be written; past this, new events are dropped.
+const QUEUE: usize = 10_000;
+/// Rows per insert: large enough to amortize a write, small enough for any engine's limits.
+const BATCH: usize = 500;
 
 /// The events of the booking page's spec; the enum keeps their names and data in one place.
 #[derive(Debug, Clone)]
@@ -25,16 +36,71 @@ impl Event {
     }
 }
 
-pub async fn record(db: &impl ConnectionTrait, user_id: Option<i32>, event: Event) -> Result<(), DbErr> {
-    let (name, data) = event.name_and_data();
-    analytics_event::ActiveModel {
-        name: Set(name.to_owned()),
-        user_id: Set(user_id),
-        data: Set(data.to_string()),
-        created_at: Set(Utc::now()),
-        ..Default::default()
+enum Message {
+    Record(analytics_event::ActiveModel),
+    /// Answered once everything queued before it is written.
+    Flush(oneshot::Sender<()>),
+}
+
+/// The handle pages and actions record through; cheap to clone.
+#[derive(Clone)]
+pub struct Analytics {
+    queue: mpsc::Sender<Message>,
+}
+
+impl Analytics {
+    /// Starts the writer task on the current runtime. It ends when the last handle is dropped.
+    pub fn start(db: DatabaseConnection) -> Self {
+        let (queue, received) = mpsc::channel(QUEUE);
+        tokio::spawn(write_batches(db, received));
+        Self { queue }
     }
-    .insert(db)
-    .await?;
-    Ok(())
+
+    pub fn record(&self, user_id: Option<i32>, event: Event, at: DateTime<Utc>) {
+        let (name, data) = event.name_and_data();
+        let row = analytics_event::ActiveModel {
+            name: Set(name.to_owned()),
+            user_id: Set(user_id),
+            data: Set(data.to_string()),
+            created_at: Set(at),
+            ..Default::default()
+        };
+        if self.queue.try_send(Message::Record(row)).is_err() {
+            tracing::warn!(event = name, "analytics queue full or closed; event dropped");
+        }
+    }
+
+    /// Waits until every event recorded before this call has been written (or dropped).
+    pub async fn flush(&self) {
+        let (done, written) = oneshot::channel();
+        if self.queue.send(Message::Flush(done)).await.is_ok() {
+            let _ = written.await;
+        }
+    }
+}
+
+async fn write_batches(db: DatabaseConnection, mut received: mpsc::Receiver<Message>) {
+    let mut rows = Vec::with_capacity(BATCH);
+    let mut flushes = Vec::new();
+    while let Some(first) = received.recv().await {
+        let mut next = Some(first);
+        while let Some(message) = next.take() {
+            match message {
+                Message::Record(row) => rows.push(row),
+                Message::Flush(done) => flushes.push(done),
+            }
+            if rows.len() < BATCH {
+                next = received.try_recv().ok();
+            }
+        }
+        if !rows.is_empty() {
+            let count = rows.len();
+            if let Err(error) = analytics_event::Entity::insert_many(rows.drain(..)).exec(&db).await {
+                tracing::warn!(%error, count, "analytics events not written");
+            }
+        }
+        for done in flushes.drain(..) {
+            let _ = done.send(());
+        }
+    }
 }

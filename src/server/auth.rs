@@ -93,17 +93,16 @@ pub async fn end_session(db: &DatabaseConnection, token: &str) -> Result<(), DbE
     Ok(())
 }
 
-/// The user a session token belongs to, if the session exists and has not expired.
+/// The user a session token belongs to, if the session exists and has not expired: one query,
+/// made once per request by the session middleware.
 pub async fn user_for_token(db: &DatabaseConnection, token: &str, now: DateTime<Utc>) -> Result<Option<user::Model>, DbErr> {
-    let Some(session) = login_session::Entity::find()
+    let found = login_session::Entity::find()
+        .find_also_related(user::Entity)
         .filter(login_session::Column::TokenHash.eq(token_hash(token)))
         .filter(login_session::Column::ExpiresAt.gt(now))
         .one(db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    user::Entity::find_by_id(session.user_id).one(db).await
+        .await?;
+    Ok(found.and_then(|(_, user)| user))
 }
 
 /// The session token from a request's `Cookie` headers.

@@ -11,17 +11,21 @@ pub mod views;
 
 use axum::{
     extract::{Request, State},
-    http::{header, Method, StatusCode},
+    http::{header, HeaderValue, Method, StatusCode},
     middleware::{self, Next},
     response::{IntoResponse, Redirect, Response},
+    routing::get,
     Router,
 };
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::sync::{Arc, OnceLock};
+use tower_http::{compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer};
 
 use crate::app::{shell, App};
+use analytics::Analytics;
 use config::Settings;
+use request::CurrentUser;
 use state::AppState;
 
 /// The app's routes, generated once per process. Generating them sets a process-global flag
@@ -39,6 +43,8 @@ pub fn router(state: AppState) -> Router {
     // `leptos_routes_with_context` also mounts every server function at its endpoint, with the
     // same context, so they need no route of their own.
     Router::new()
+        .route("/health", get(|| async { "ok" }))
+        .nest_service("/pkg", static_bundle(&state.leptos_options))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -49,9 +55,36 @@ pub fn router(state: AppState) -> Router {
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(middleware::from_fn_with_state(state.clone(), require_login))
+        .layer(middleware::from_fn_with_state(state.clone(), resolve_session))
         .layer(middleware::from_fn(refuse_cross_site))
+        .layer(middleware::map_response(revalidate_pages))
+        // Compresses what is made per request (pages, server-function answers); the bundle
+        // is served precompressed and passes through untouched.
+        .layer(CompressionLayer::new())
         .with_state(state)
+}
+
+/// The JS, wasm and CSS, as `cargo leptos build --release -P` wrote them: brotli or gzip files
+/// beside each one are sent to browsers that accept them. Release builds name the files by
+/// their content hash, so a browser may keep them for a year without asking again.
+fn static_bundle(options: &LeptosOptions) -> axum::routing::MethodRouter {
+    let dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    let cache = if options.hash_files { "public, max-age=31536000, immutable" } else { "no-cache" };
+    axum::routing::get_service(
+        tower::ServiceBuilder::new()
+            .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static(cache)))
+            .service(ServeDir::new(dir).precompressed_br().precompressed_gzip()),
+    )
+}
+
+/// Pages are made for one person and change with every booking: a browser may keep one but
+/// must ask again before showing it.
+async fn revalidate_pages(mut response: Response) -> Response {
+    let is_html = response.headers().get(header::CONTENT_TYPE).is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
+    if is_html && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    }
+    response
 }
 
 async fn refuse_cross_site(request: Request, next: Next) -> Response {
@@ -84,19 +117,34 @@ fn needs_login(path: &str) -> bool {
     path == "/" || path == "/dashboard" || path.starts_with("/courses/") || path.starts_with("/book/") || path.starts_with("/student-teachers/")
 }
 
-async fn require_login(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// Static files (`/pkg/…`, `/favicon.svg`) and the health check belong to no one.
+fn is_anonymous(path: &str) -> bool {
+    path == "/health" || path.rsplit('/').next().is_some_and(|name| name.contains('.'))
+}
+
+/// Finds who is logged in, once per request, and hands it on in the request's extensions
+/// (`request::current_user` reads it there); sends visitors of private pages to log in first.
+async fn resolve_session(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    if request.method() == Method::GET && needs_login(path) {
-        let logged_in = match auth::token_from_headers(request.headers()) {
-            Some(token) => matches!(auth::user_for_token(&state.db, &token, chrono::Utc::now()).await, Ok(Some(_))),
-            None => false,
-        };
-        if !logged_in {
-            let target = request.uri().path_and_query().map_or(path, |pq| pq.as_str());
-            let location = format!("/login?next={}", urlencode(target));
-            return Redirect::to(&location).into_response();
-        }
+    if is_anonymous(path) {
+        return next.run(request).await;
     }
+    let user = match auth::token_from_headers(request.headers()) {
+        Some(token) => match auth::user_for_token(&state.db, &token, chrono::Utc::now()).await {
+            Ok(user) => user,
+            Err(error) => {
+                tracing::error!(%error, "cannot look up the login session");
+                return (StatusCode::SERVICE_UNAVAILABLE, crate::error::AppError::Internal.to_string()).into_response();
+            }
+        },
+        None => None,
+    };
+    if user.is_none() && request.method() == Method::GET && needs_login(path) {
+        let target = request.uri().path_and_query().map_or(path, |pq| pq.as_str());
+        let location = format!("/login?next={}", urlencode(target));
+        return Redirect::to(&location).into_response();
+    }
+    request.extensions_mut().insert(CurrentUser(user));
     next.run(request).await
 }
 
@@ -117,12 +165,17 @@ pub async fn prepare(settings: Settings, leptos_options: LeptosOptions) -> anyho
         tracing::info!("seeded the demo data (password: {})", seed::DEMO_PASSWORD);
     }
     let login_attempts = state::login_attempt_limiter(settings.server.login_attempts_per_minute);
-    Ok(AppState { leptos_options, db, settings: Arc::new(settings), login_attempts })
+    let analytics = Analytics::start(db.clone());
+    Ok(AppState { leptos_options, db, settings: Arc::new(settings), login_attempts, analytics })
 }
 
 pub async fn serve(settings: Settings) -> anyhow_free::Result<()> {
     let mut leptos_options = leptos::config::get_configuration(None)?.leptos_options;
     leptos_options.site_addr = settings.server.site_addr;
+    // cargo-leptos tells a server it starts that file names are hashed; a release binary started
+    // on its own (the end-to-end tests, a deployment) finds out from the hash file beside it.
+    let hash_file = std::env::current_exe()?.with_file_name(leptos_options.hash_file.as_ref());
+    leptos_options.hash_files |= hash_file.exists();
     let addr = settings.server.site_addr;
     let state = prepare(settings, leptos_options).await?;
     let app = router(state);

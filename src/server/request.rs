@@ -1,9 +1,13 @@
 //! What a server function knows about the request it serves: the app state and who is asking.
-use chrono::Utc;
 use leptos::prelude::use_context;
 
-use super::{auth, state::AppState};
+use super::state::AppState;
 use crate::{entities::{role, user}, error::AppError};
+
+/// The logged-in user of a request (or `None`), resolved once by the session middleware and
+/// carried in the request's extensions to every page and server function it reaches.
+#[derive(Clone, Debug)]
+pub struct CurrentUser(pub Option<user::Model>);
 
 pub fn app_state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
@@ -12,18 +16,20 @@ pub fn app_state() -> Result<AppState, AppError> {
     })
 }
 
-/// The logged-in user, if any.
-pub async fn current_user(state: &AppState) -> Result<Option<user::Model>, AppError> {
-    let Some(token) = use_context::<http::request::Parts>().and_then(|parts| auth::token_from_headers(&parts.headers))
-    else {
-        return Ok(None);
-    };
-    Ok(auth::user_for_token(&state.db, &token, Utc::now()).await?)
+/// The logged-in user, if any, as the session middleware found it: no query.
+pub fn current_user() -> Result<Option<user::Model>, AppError> {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CurrentUser>().cloned())
+        .map(|CurrentUser(user)| user)
+        .ok_or_else(|| {
+            tracing::error!("the session middleware did not run for this request");
+            AppError::Internal
+        })
 }
 
 /// The logged-in student; every booking action acts for this user and no other.
-pub async fn require_student(state: &AppState) -> Result<user::Model, AppError> {
-    let user = current_user(state).await?.ok_or(AppError::NotAuthenticated)?;
+pub fn require_student() -> Result<user::Model, AppError> {
+    let user = current_user()?.ok_or(AppError::NotAuthenticated)?;
     if user.role != role::STUDENT {
         return Err(AppError::NotAStudent);
     }

@@ -1,19 +1,6 @@
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use session_booking::{api::booking::BookingPage, entities::analytics_event, error::AppError};
+use session_booking::{api::booking::BookingPage, error::AppError};
 
 use crate::harness::{app_error, body_text, ok_json, Backend, TestApp};
-
-async fn events(app: &TestApp, name: &str) -> Vec<serde_json::Value> {
-    analytics_event::Entity::find()
-        .filter(analytics_event::Column::Name.eq(name))
-        .order_by_asc(analytics_event::Column::Id)
-        .all(app.db())
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|e| serde_json::from_str(&e.data).unwrap())
-        .collect()
-}
 
 async fn lists_the_courses_active_student_teachers(backend: Backend) {
     let app = TestApp::new(backend).await;
@@ -31,7 +18,7 @@ async fn lists_the_courses_active_student_teachers(backend: Backend) {
     assert_eq!(page.teachers[3].rating, None);
     assert!(page.teachers.iter().all(|t| t.students_taught > 0));
 
-    assert_eq!(events(&app, "page_view").await, [serde_json::json!({ "course_id": algebra, "st_preselected": false })]);
+    assert_eq!(app.events("page_view").await, [serde_json::json!({ "course_id": algebra, "st_preselected": false })]);
 
     // The server-rendered page shows the same.
     let html = body_text(app.get(&format!("/courses/{algebra}/book"), Some(&cookie)).await).await;
@@ -73,7 +60,7 @@ async fn a_student_teacher_link_preselects_them(backend: Backend) {
         ok_json(app.call("load_booking_page", &[("st_id", &sofia_algebra.to_string())], Some(&cookie)).await).await;
     assert_eq!(page.course.title, "Algebra I");
     assert_eq!(page.preselected.as_ref().map(|t| t.name.as_str()), Some("Sofia Alves"));
-    assert_eq!(events(&app, "page_view").await[0]["st_preselected"], true);
+    assert_eq!(app.events("page_view").await[0]["st_preselected"], true);
 
     let html = body_text(app.get(&format!("/book/{sofia_algebra}"), Some(&cookie)).await).await;
     assert!(html.contains("Sofia Alves") && html.contains("Select a date"), "step 1 skipped");
@@ -97,9 +84,9 @@ async fn choosing_a_student_teacher_moves_to_the_date_step(backend: Backend) {
     assert!(html.contains("Select a date") && html.contains("Tom Walker"));
     assert!(!html.contains("Choose a Student-Teacher"));
 
-    let res = app.call("record_st_selected", &[("st_id", &tom.to_string())], Some(&cookie)).await;
+    let res = app.call("select_student_teacher", &[("st_id", &tom.to_string())], Some(&cookie)).await;
     ok_json::<()>(res).await;
-    assert_eq!(events(&app, "st_selected").await, [serde_json::json!({ "st_id": tom })]);
+    assert_eq!(app.events("st_selected").await, [serde_json::json!({ "st_id": tom })]);
 }
 
 async fn only_logged_in_students_may_load_the_page(backend: Backend) {

@@ -10,7 +10,10 @@ use session_booking::{
     error::AppError,
     server::{self, config::Settings, state::AppState},
 };
-use std::path::Path;
+use std::{
+    path::Path,
+    sync::{Arc, Mutex},
+};
 use tower::ServiceExt;
 
 pub const HOST: &str = "127.0.0.1:3000";
@@ -60,6 +63,8 @@ pub fn postgres_url() -> Option<String> {
 pub struct TestApp {
     pub state: AppState,
     router: Router,
+    /// The SQL of every query the app has made through its connection, in order.
+    queries: Arc<Mutex<Vec<String>>>,
     _db_guard: DbGuard,
 }
 
@@ -88,6 +93,10 @@ impl Drop for DbGuard {
 
 impl TestApp {
     pub async fn new(backend: Backend) -> Self {
+        Self::with_options(backend, LeptosOptions::builder().output_name("session-booking").build()).await
+    }
+
+    pub async fn with_options(backend: Backend, options: LeptosOptions) -> Self {
         let (url, guard) = match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().unwrap();
@@ -107,10 +116,38 @@ impl TestApp {
         let mut settings =
             Settings::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("Leptos.toml"), |_| None).unwrap();
         settings.server.database_url = url;
-        let options = LeptosOptions::builder().output_name("session-booking").build();
-        let state = server::prepare(settings, options).await.expect("prepare app");
+        let mut state = server::prepare(settings, options).await.expect("prepare app");
+        let queries = Arc::new(Mutex::new(Vec::new()));
+        state.db.set_metric_callback({
+            let queries = queries.clone();
+            move |metric| queries.lock().unwrap().push(metric.statement.sql.clone())
+        });
         let router = server::router(state.clone());
-        TestApp { state, router, _db_guard: guard }
+        TestApp { state, router, queries, _db_guard: guard }
+    }
+
+    /// Runs `request` and returns what it answered with the SQL of the queries it made.
+    pub async fn counting_queries<T>(&self, request: impl std::future::Future<Output = T>) -> (T, Vec<String>) {
+        let before = self.queries.lock().unwrap().len();
+        let answer = request.await;
+        let queries = self.queries.lock().unwrap()[before..].to_vec();
+        (answer, queries)
+    }
+
+    /// The data of the analytics events named `name`, oldest first, once all are written.
+    pub async fn events(&self, name: &str) -> Vec<serde_json::Value> {
+        use session_booking::entities::analytics_event;
+        use sea_orm::QueryOrder;
+        self.state.analytics.flush().await;
+        analytics_event::Entity::find()
+            .filter(analytics_event::Column::Name.eq(name))
+            .order_by_asc(analytics_event::Column::Id)
+            .all(self.db())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| serde_json::from_str(&e.data).unwrap())
+            .collect()
     }
 
     pub fn db(&self) -> &DatabaseConnection {

@@ -6,6 +6,7 @@ mod auth;
 mod availability;
 mod booking_page;
 mod dashboard;
+mod http;
 mod profile;
 mod schedule_later;
 mod seed;

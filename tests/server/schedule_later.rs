@@ -2,7 +2,7 @@ use http::{header, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use session_booking::{
     api::dashboard::Dashboard,
-    entities::{analytics_event, schedule_later_request},
+    entities::schedule_later_request,
     error::AppError,
 };
 
@@ -26,13 +26,9 @@ async fn schedule_later_records_one_request_and_shows_it_on_the_dashboard(backen
     // Posting again (a double click, a second tab) keeps one open request.
     ok_json::<()>(app.call("schedule_later", &[("course_id", &algebra)], Some(&cookie)).await).await;
     assert_eq!(open_requests(&app).await, 1);
-    let events = analytics_event::Entity::find()
-        .filter(analytics_event::Column::Name.eq("schedule_later"))
-        .all(app.db())
-        .await
-        .unwrap();
+    let events = app.events("schedule_later").await;
     assert_eq!(events.len(), 2);
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&events[0].data).unwrap()["course_id"].to_string(), algebra);
+    assert_eq!(events[0]["course_id"].to_string(), algebra);
 
     let html = body_text(app.get(&format!("/courses/{algebra}/book/later"), Some(&cookie)).await).await;
     for text in ["We'll notify you when you're ready to schedule", "You can schedule anytime from your dashboard", "Continue to Dashboard"] {

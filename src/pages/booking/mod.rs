@@ -11,7 +11,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::booking::{load_booking_page, BookingPage},
-    components::{error_panel::ErrorPanel, focus_after_render, use_id_param},
+    components::{error_panel::ErrorPanel, use_id_param},
     error::AppError,
 };
 use date_step::DateStep;
@@ -94,15 +94,6 @@ fn Wizard(data: BookingPage, chosen_st: Signal<Option<i32>>) -> impl IntoView {
         }
         .into_any();
     }
-    // Moving between steps replaces the focused button; put focus on the new step's heading so
-    // keyboard and screen-reader users continue from there.
-    Effect::new(move |previous: Option<Option<i32>>| {
-        let current = chosen_st.get();
-        if previous.is_some_and(|previous| previous != current) {
-            focus_after_render("step-title");
-        }
-        current
-    });
     let preselected = data.preselected.clone();
     let teachers = data.teachers.clone();
     view! {

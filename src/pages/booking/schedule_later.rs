@@ -1,27 +1,30 @@
-use leptos::{form::ActionForm, prelude::*};
+use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 
 use crate::{
     api::booking::{load_schedule_later, ScheduleLater},
-    components::{error_panel::ErrorPanel, use_resource_by_id},
+    components::{
+        error_panel::ErrorPanel,
+        post_form::{use_form_error, FormError, PostForm},
+        use_resource_by_id,
+    },
 };
 
 /// The "Schedule Later" choice (CD-033): skip choosing a Student-Teacher and time now.
 /// A plain form post, so it works without JavaScript too.
 #[component]
 pub fn ScheduleLaterOption(course_id: i32) -> impl IntoView {
-    let action = ServerAction::<ScheduleLater>::new();
+    let error = use_form_error(ScheduleLater::PATH);
     view! {
         <div class="card schedule-later">
             <div>
                 <h3>"Not ready to pick a time?"</h3>
                 <p class="muted">"Schedule Later and we'll match you with a Student-Teacher when you're ready."</p>
             </div>
-            <ActionForm action>
+            <PostForm action=ScheduleLater::PATH label="Schedule Later" busy_label="Saving…" button_class="btn btn-secondary">
                 <input type="hidden" name="course_id" value=course_id/>
-                <button type="submit" class="btn btn-secondary" disabled=move || action.pending().get()>"Schedule Later"</button>
-            </ActionForm>
-            {move || action.value().get().and_then(Result::err).map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+            </PostForm>
+            <FormError error/>
         </div>
     }
 }

@@ -1,0 +1,89 @@
+//! Browser behaviour of the whole page, installed once by the `hydrate` entry point. Interactive
+//! components of their own are islands beside the page that uses them.
+use std::{cell::Cell, rc::Rc};
+use wasm_bindgen::{closure::Closure, JsCast};
+use web_sys::{Element, Event, HtmlAnchorElement, HtmlElement, HtmlFormElement, MutationObserver, MutationObserverInit};
+
+use leptos::prelude::{document, request_animation_frame, window};
+
+/// Set on a form while its post is on its way; styles show the busy label.
+const BUSY: &str = "data-busy";
+
+pub fn install() {
+    let navigating = Rc::new(Cell::new(false));
+    guard_double_submit(navigating.clone());
+    mark_navigation_on("click", navigating.clone(), |ev| {
+        ev.target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .and_then(|e| e.closest("a[href]").ok().flatten())
+            .and_then(|a| a.dyn_into::<HtmlAnchorElement>().ok())
+            .is_some_and(|a| a.target().is_empty() && !a.has_attribute("download"))
+    });
+    mark_navigation_on("popstate", navigating.clone(), |_| true);
+    after_navigation(navigating);
+}
+
+/// A form already on its way is not sent again: a double click books once. Listens in the
+/// capture phase, before the islands router's own submit listener sends the form.
+fn guard_double_submit(navigating: Rc<Cell<bool>>) {
+    listen("submit", true, move |ev| {
+        let Some(form) = ev.target().and_then(|t| t.dyn_into::<HtmlFormElement>().ok()) else { return };
+        if form.has_attribute(BUSY) {
+            ev.prevent_default();
+            ev.stop_immediate_propagation();
+        } else {
+            let _ = form.set_attribute(BUSY, "");
+            navigating.set(true);
+        }
+    });
+}
+
+fn mark_navigation_on(event: &str, navigating: Rc<Cell<bool>>, is_navigation: impl Fn(&Event) -> bool + 'static) {
+    listen(event, true, move |ev| {
+        if is_navigation(&ev) {
+            navigating.set(true);
+        }
+    });
+}
+
+/// The islands router has no hook of its own: it fetches the next page and patches the
+/// document. The first change to the page's content after a click, a post or "back" is that
+/// patch, so that is when the new content is there to receive focus.
+fn after_navigation(navigating: Rc<Cell<bool>>) {
+    let on_change = Closure::<dyn Fn()>::new(move || {
+        if !navigating.replace(false) {
+            return;
+        }
+        // The post (if any) has landed: forms still on the page can be used again.
+        if let Ok(busy) = document().query_selector_all(&format!("form[{BUSY}]")) {
+            for i in 0..busy.length() {
+                if let Some(form) = busy.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                    let _ = form.remove_attribute(BUSY);
+                }
+            }
+        }
+        // Keyboard and screen-reader users continue from the new content: the wizard's step
+        // heading where there is one, else the page's main region.
+        request_animation_frame(|| {
+            let target = document().get_element_by_id("step-title").or_else(|| document().get_element_by_id("main"));
+            if let Some(element) = target.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
+                let _ = element.focus();
+            }
+        });
+    });
+    let Ok(observer) = MutationObserver::new(on_change.as_ref().unchecked_ref()) else { return };
+    let options = MutationObserverInit::new();
+    options.set_child_list(true);
+    options.set_character_data(true);
+    options.set_subtree(true);
+    if let Some(body) = document().body() {
+        let _ = observer.observe_with_options(&body, &options);
+    }
+    on_change.forget(); // observes for the page's lifetime
+}
+
+fn listen(event: &str, capture: bool, f: impl Fn(Event) + 'static) {
+    let listener = Closure::<dyn Fn(Event)>::new(f);
+    let _ = window().add_event_listener_with_callback_and_bool(event, listener.as_ref().unchecked_ref(), capture);
+    listener.forget(); // for the page's lifetime
+}

@@ -1,0 +1,83 @@
+//! The HTTP shell around the pages: one session lookup per request, compression, caching.
+use axum::body::Body;
+use http::{header, Request, StatusCode};
+use leptos::config::LeptosOptions;
+
+use crate::harness::{body_text, Backend, TestApp, HOST};
+
+fn is_session_lookup(sql: &str) -> bool {
+    sql.contains("login_sessions")
+}
+
+async fn a_page_render_looks_up_the_session_once(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let cookie = app.login("maya@student.test").await;
+    let algebra = app.course_id("Algebra I").await;
+    let (res, queries) = app.counting_queries(app.get(&format!("/courses/{algebra}/book"), Some(&cookie))).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(body_text(res).await.contains("Choose a Student-Teacher"));
+    assert_eq!(queries.iter().filter(|q| is_session_lookup(q)).count(), 1, "{queries:#?}");
+    // The session with its user, the course, the enrollment, the tutors with their users. The
+    // page_view event is written later, in a batch, off the request.
+    assert_eq!(queries.len(), 5, "{queries:#?}");
+
+    // The header's user and the page's loader share that one lookup on every page.
+    for path in ["/dashboard".to_owned(), format!("/courses/{algebra}")] {
+        let (res, queries) = app.counting_queries(app.get(&path, Some(&cookie))).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        assert_eq!(queries.iter().filter(|q| is_session_lookup(q)).count(), 1, "{path}: {queries:#?}");
+    }
+    assert_eq!(app.events("page_view").await.len(), 1);
+}
+
+async fn static_files_and_the_health_check_need_no_session(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let (res, queries) = app.counting_queries(app.get("/health", Some("sb_session=whatever"))).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(body_text(res).await, "ok");
+    assert_eq!(queries, Vec::<String>::new());
+}
+
+async fn pages_are_compressed_and_revalidated(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let request = Request::get("/login").header(header::HOST, HOST).header(header::ACCEPT_ENCODING, "br, gzip").body(Body::empty()).unwrap();
+    let res = app.send(request).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[header::CONTENT_ENCODING], "br");
+    assert_eq!(res.headers()[header::CACHE_CONTROL], "private, no-cache");
+}
+
+/// The bundle is served from the files `cargo leptos build --release -P` writes: the brotli
+/// file to a browser that takes brotli, the plain one to one that does not, cached for good
+/// when the names carry content hashes.
+async fn the_bundle_is_served_precompressed_and_immutable(backend: Backend) {
+    let site = tempfile::tempdir().unwrap();
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(pkg.join("app.0123abcd.js"), "console.log('plain');").unwrap();
+    std::fs::write(pkg.join("app.0123abcd.js.br"), b"brotli bytes").unwrap();
+    let options = LeptosOptions::builder()
+        .output_name("session-booking")
+        .site_root(site.path().to_str().unwrap())
+        .hash_files(true)
+        .build();
+    let app = TestApp::with_options(backend, options).await;
+    let get = |encoding: &'static str| {
+        Request::get("/pkg/app.0123abcd.js").header(header::HOST, HOST).header(header::ACCEPT_ENCODING, encoding).body(Body::empty()).unwrap()
+    };
+    let res = app.send(get("gzip, deflate, br")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[header::CONTENT_ENCODING], "br");
+    assert_eq!(res.headers()[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+    assert_eq!(body_text(res).await, "brotli bytes");
+    let res = app.send(get("identity")).await;
+    assert!(res.headers().get(header::CONTENT_ENCODING).is_none());
+    assert_eq!(body_text(res).await, "console.log('plain');");
+}
+
+crate::on_both_backends!(
+    a_page_render_looks_up_the_session_once,
+    static_files_and_the_health_check_need_no_session,
+    pages_are_compressed_and_revalidated,
+    the_bundle_is_served_precompressed_and_immutable,
+);
