@@ -27,7 +27,9 @@ pub fn LoginPage() -> impl IntoView {
                 <label for="password">"Password"</label>
                 <input id="password" name="password" type="password" autocomplete="current-password" required
                     aria-invalid=move || error().is_some().then_some("true") aria-describedby="login-error"/>
-                <p id="login-error" class="form-error" role="alert" hidden=move || error().is_none()>{error}</p>
+                // Rendered only when there is an error, not hidden: the islands router adds and
+                // changes attributes of the next page but never removes one.
+                {move || error().map(|e| view! { <p id="login-error" class="form-error" role="alert">{e}</p> })}
             </PostForm>
             <details class="demo-hint">
                 <summary>"Trying the demo?"</summary>
