@@ -8,7 +8,7 @@ out = subprocess.run(["twiggy", "top", "-n", "1000000", "--format", "csv", path]
 sizes, total = collections.Counter(), 0
 for row in csv.DictReader(io.StringIO(out)):
     name, size = row["Name"], int(row["ShallowSize"])
-    if name.startswith(("\"function names\"", "custom section", "Σ", "export \"__wbindgen_describe", "import __wbindgen_placeholder__")):
+    if name.startswith(("\"function names\"", "custom section", "Σ", "export \"__wbindgen_describe", "__wbindgen_describe", "import __wbindgen_placeholder__")):
         continue  # names and wasm-bindgen's descriptors: gone from the shipped file
     total += size
     # The crate of `<a::B as c::D>::f` is `a`; of `<T as c::D>::f` (a generic type) is `c`;

@@ -5,6 +5,11 @@ use std::{path::PathBuf, process::ExitCode};
 
 use session_booking::server::{self, config::Settings, db, seed};
 
+// A page render allocates a great deal across threads; glibc's allocator spent about a fifth
+// of the server's time under load (perf, BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(version, about = "Book tutoring sessions with Student-Teachers")]
 struct Cli {

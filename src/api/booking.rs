@@ -48,15 +48,15 @@ pub async fn load_booking_page(course_id: Option<i32>, st_id: Option<i32>) -> Re
         (None, Some(st)) => st.course_id,
         (None, None) => return Err(AppError::invalid("course_id", "Choose a course to book.")),
     };
-    let course = views::find_course(db, course_id).await?;
+    let entry = state.catalog.course(db, course_id).await?;
     let enrolled = views::is_enrolled(db, student.id, course_id).await?;
-    let teachers = if enrolled { views::active_teachers(db, course_id).await? } else { Vec::new() };
+    let teachers = if enrolled { entry.teachers.clone() } else { Vec::new() };
     // A pre-selected Student-Teacher who is no longer active is shown as unavailable, not booked.
     let preselected = preselected_row.and_then(|st| teachers.iter().find(|t| t.st_id == st.id).cloned());
 
     state.analytics.record(Some(student.id), Event::PageView { course_id, st_preselected: st_id.is_some() }, chrono::Utc::now());
     Ok(BookingPage {
-        course: views::course_summary(&course),
+        course: views::course_summary(&entry.course),
         enrolled,
         teachers,
         preselected,

@@ -17,12 +17,12 @@ pub async fn load_course_page(course_id: i32) -> Result<CoursePage, AppError> {
     use crate::server::{request::{app_state, require_student}, views};
     let state = app_state()?;
     let student = require_student()?;
-    let course = views::find_course(&state.db, course_id).await?;
+    let entry = state.catalog.course(&state.db, course_id).await?;
     Ok(CoursePage {
         enrolled: views::is_enrolled(&state.db, student.id, course_id).await?,
-        teachers: views::active_teachers(&state.db, course_id).await?,
-        description: course.description.clone(),
-        course: views::course_summary(&course),
+        teachers: entry.teachers.clone(),
+        description: entry.course.description.clone(),
+        course: views::course_summary(&entry.course),
     })
 }
 

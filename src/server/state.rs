@@ -4,7 +4,7 @@ use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
 use std::{num::NonZeroU32, sync::Arc};
 
-use super::{analytics::Analytics, config::Settings};
+use super::{analytics::Analytics, catalog::Catalog, config::Settings};
 
 /// Everything a request handler or server function needs; put into the Leptos context for
 /// each request, so tests can run several apps on separate databases side by side.
@@ -17,6 +17,7 @@ pub struct AppState {
     /// In-process, so with several app servers each allows this many.
     pub login_attempts: Arc<DefaultKeyedRateLimiter<String>>,
     pub analytics: Analytics,
+    pub catalog: Catalog,
 }
 
 /// `per_minute` tries for one email address, refilled evenly over the minute.

@@ -20,6 +20,10 @@ async fn a_page_render_looks_up_the_session_once(backend: Backend) {
     // The session with its user, the course, the enrollment, the tutors with their users. The
     // page_view event is written later, in a batch, off the request.
     assert_eq!(queries.len(), 5, "{queries:#?}");
+    // Within a few seconds the course and its tutors come from the catalog cache.
+    let (res, queries) = app.counting_queries(app.get(&format!("/courses/{algebra}/book"), Some(&cookie))).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(queries.len(), 2, "the session and the enrollment: {queries:#?}");
 
     // The header's user and the page's loader share that one lookup on every page.
     for path in ["/dashboard".to_owned(), format!("/courses/{algebra}")] {
@@ -27,7 +31,7 @@ async fn a_page_render_looks_up_the_session_once(backend: Backend) {
         assert_eq!(res.status(), StatusCode::OK, "{path}");
         assert_eq!(queries.iter().filter(|q| is_session_lookup(q)).count(), 1, "{path}: {queries:#?}");
     }
-    assert_eq!(app.events("page_view").await.len(), 1);
+    assert_eq!(app.events("page_view").await.len(), 2);
 }
 
 async fn static_files_and_the_health_check_need_no_session(backend: Backend) {
