@@ -36,5 +36,7 @@ export async function openBookingFromDashboard(page: Page, courseTitle: string) 
 }
 
 export async function screenshot(page: Page, name: string, project: string) {
+  // The islands router cross-fades pages (view transitions): wait for the new page to settle.
+  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
   await page.screenshot({ path: `screenshots/${project}-${name}.png`, fullPage: true });
 }
