@@ -10,7 +10,9 @@ use crate::{
     components::site_header::SiteHeader,
     error::AppError,
     pages::{
+        booked::BookedPage,
         booking::{schedule_later::ScheduleLaterDone, CourseBookingPage, TeacherBookingPage},
+        settings::SettingsPage,
         course::CoursePage,
         dashboard::DashboardPage,
         login::LoginPage,
@@ -72,6 +74,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/courses/:course_id/book/later") view=ScheduleLaterDone ssr=SsrMode::Async/>
                     <Route path=path!("/book/:st_id") view=TeacherBookingPage ssr=SsrMode::Async/>
                     <Route path=path!("/student-teachers/:st_id") view=TeacherProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("/sessions/:session_id/booked") view=BookedPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

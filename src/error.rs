@@ -21,6 +21,12 @@ pub enum AppError {
     CrossSite,
     #[error("Too many login attempts. Wait a minute and try again.")]
     TooManyAttempts,
+    /// The slot is taken, outside the tutor's hours, or too soon or too far ahead.
+    #[error("This time is no longer available. Select another.")]
+    SlotUnavailable,
+    /// The student has another session overlapping the slot.
+    #[error("You have another session at this time.")]
+    StudentConflict,
     #[error("Something went wrong. Please try again.")]
     Internal,
     /// The request never reached our code (network down, server restarting, bad encoding).
@@ -31,6 +37,31 @@ pub enum AppError {
 impl AppError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         Self::InvalidInput { field: field.to_owned(), message: message.into() }
+    }
+
+    /// The HTTP status that says whose fault it is: 4xx for the client's, 5xx only for ours.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::NotAuthenticated | Self::InvalidCredentials => 401,
+            Self::NotEnrolled | Self::NotAStudent | Self::CrossSite => 403,
+            Self::NotFound(_) => 404,
+            Self::SlotUnavailable | Self::StudentConflict => 409,
+            Self::TooManyAttempts => 429,
+            // On the server, a request that never reached our code did not parse.
+            Self::InvalidInput { .. } | Self::Transport(_) => 400,
+            Self::Internal => 500,
+        }
+    }
+
+    /// The `booking_failed` event's `error_type` (booking contract §2).
+    pub fn booking_error_type(&self) -> &'static str {
+        match self {
+            Self::NotEnrolled => "not_enrolled",
+            Self::SlotUnavailable => "slot_unavailable",
+            Self::StudentConflict => "student_conflict",
+            Self::InvalidInput { .. } | Self::Transport(_) | Self::NotFound(_) => "invalid_input",
+            _ => "booking_failed",
+        }
     }
 }
 

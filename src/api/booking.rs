@@ -18,9 +18,10 @@ pub struct BookingPage {
 }
 
 /// Loads the booking page for a course (`/courses/{course_id}/book`) or for one
-/// Student-Teacher (`/book/{st_id}`), and records the `page_view`.
+/// Student-Teacher (`/book/{st_id}`); `arrived` (the page opened, not a step within it)
+/// records the `page_view`.
 #[server(endpoint = "load_booking_page")]
-pub async fn load_booking_page(course_id: Option<i32>, st_id: Option<i32>) -> Result<BookingPage, AppError> {
+pub async fn load_booking_page(course_id: Option<i32>, st_id: Option<i32>, #[server(default)] arrived: bool) -> Result<BookingPage, AppError> {
     use crate::{
         entities::student_teacher,
         server::{analytics::Event, request::{app_state, require_student}, views},
@@ -54,7 +55,9 @@ pub async fn load_booking_page(course_id: Option<i32>, st_id: Option<i32>) -> Re
     // A pre-selected Student-Teacher who is no longer active is shown as unavailable, not booked.
     let preselected = preselected_row.and_then(|st| teachers.iter().find(|t| t.st_id == st.id).cloned());
 
-    state.analytics.record(Some(student.id), Event::PageView { course_id, st_preselected: st_id.is_some() }, chrono::Utc::now());
+    if arrived {
+        state.analytics.record(Some(student.id), Event::PageView { course_id, st_preselected: st_id.is_some() }, chrono::Utc::now());
+    }
     Ok(BookingPage {
         course: views::course_summary(&entry.course),
         enrolled,

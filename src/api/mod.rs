@@ -4,6 +4,8 @@ pub mod availability;
 pub mod booking;
 pub mod courses;
 pub mod dashboard;
+pub mod settings;
+pub mod wizard;
 
 use serde::{Deserialize, Serialize};
 

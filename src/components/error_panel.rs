@@ -6,6 +6,11 @@ use crate::error::AppError;
 /// one. Pages without a heading of their own pass `title`, so the page still has an h1.
 #[component]
 pub fn ErrorPanel(error: AppError, #[prop(optional)] title: Option<&'static str>) -> impl IntoView {
+    // The page answers with the error's status: a 404 page is a 404, not a 200.
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+    }
     let action = match &error {
         AppError::NotAuthenticated => Some(("/login", "Log in")),
         AppError::NotFound(_) | AppError::NotAStudent => Some(("/dashboard", "Go to your dashboard")),

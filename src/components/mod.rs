@@ -13,6 +13,16 @@ use std::future::Future;
 
 use crate::error::AppError;
 
+/// Percent-encodes a value for a query string, keeping `/` readable (paths such as `next`).
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// A numeric route parameter such as `course_id`; `None` when absent or not a number.
 pub fn use_id_param(name: &'static str) -> Signal<Option<i32>> {
     let params = use_params_map();

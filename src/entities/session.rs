@@ -14,6 +14,8 @@ pub struct Model {
     pub note: String,
     pub reminders: bool,
     pub created_at: DateTimeUtc,
+    /// The booking request's key; unique per student (`ux_sessions_student_idempotency_key`).
+    pub idempotency_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -21,6 +21,11 @@ const BATCH: usize = 500;
 pub enum Event {
     PageView { course_id: i32, st_preselected: bool },
     StSelected { st_id: i32 },
+    DateSelected { date: String },
+    TimeSelected { time: String, st_id: i32 },
+    BookingAttempted { course_id: i32, st_id: i32, datetime: String },
+    BookingSuccess { session_id: i32 },
+    BookingFailed { error_type: &'static str },
     ScheduleLater { course_id: i32 },
 }
 
@@ -31,6 +36,13 @@ impl Event {
                 ("page_view", serde_json::json!({ "course_id": course_id, "st_preselected": st_preselected }))
             }
             Event::StSelected { st_id } => ("st_selected", serde_json::json!({ "st_id": st_id })),
+            Event::DateSelected { date } => ("date_selected", serde_json::json!({ "date": date })),
+            Event::TimeSelected { time, st_id } => ("time_selected", serde_json::json!({ "time": time, "st_id": st_id })),
+            Event::BookingAttempted { course_id, st_id, datetime } => {
+                ("booking_attempted", serde_json::json!({ "course_id": course_id, "st_id": st_id, "datetime": datetime }))
+            }
+            Event::BookingSuccess { session_id } => ("booking_success", serde_json::json!({ "session_id": session_id })),
+            Event::BookingFailed { error_type } => ("booking_failed", serde_json::json!({ "error_type": error_type })),
             Event::ScheduleLater { course_id } => ("schedule_later", serde_json::json!({ "course_id": course_id })),
         }
     }

@@ -2,6 +2,8 @@
 pub mod analytics;
 pub mod auth;
 pub mod availability;
+pub mod booking;
+pub mod calendar_file;
 pub mod catalog;
 pub mod config;
 pub mod db;
@@ -9,6 +11,7 @@ pub mod request;
 pub mod seed;
 pub mod state;
 pub mod views;
+pub mod wizard;
 
 use axum::{
     extract::{Request, State},
@@ -49,6 +52,7 @@ pub fn router(state: AppState) -> Router {
     // same context, so they need no route of their own.
     Router::new()
         .route("/health", get(|| async { "ok" }))
+        .route("/sessions/{session_id}/calendar", get(calendar_download))
         .nest_service("/pkg", static_bundle(&state.leptos_options))
         .leptos_routes_with_context(
             &state,
@@ -62,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), resolve_session))
         .layer(middleware::from_fn(refuse_cross_site))
+        .layer(middleware::from_fn(honest_status))
         .layer(middleware::map_response(revalidate_pages))
         // Compresses what is made per request (pages, server-function answers); the bundle
         // is served precompressed and passes through untouched. Level 4: brotli's default (11)
@@ -81,6 +86,51 @@ fn static_bundle(options: &LeptosOptions) -> axum::routing::MethodRouter {
             .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static(cache)))
             .service(ServeDir::new(dir).precompressed_br().precompressed_gzip()),
     )
+}
+
+/// The `.ics` file of a booked session, for its own student (Apple Calendar and the rest).
+async fn calendar_download(
+    State(state): State<AppState>,
+    axum::extract::Path(session_id): axum::extract::Path<String>,
+    axum::Extension(CurrentUser(user)): axum::Extension<CurrentUser>,
+) -> Response {
+    let error = |e: crate::error::AppError| {
+        (StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), e.to_string()).into_response()
+    };
+    let Some(student) = user else { return error(crate::error::AppError::NotAuthenticated) };
+    let Ok(session_id) = session_id.parse() else { return error(crate::error::AppError::NotFound("Session".into())) };
+    match wizard::calendar_file(&state.db, &student, session_id, chrono::Utc::now()).await {
+        Ok(ics) => (
+            [
+                (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"session.ics\""),
+                (header::CACHE_CONTROL, "private, no-cache"),
+            ],
+            ics,
+        )
+            .into_response(),
+        Err(e) => error(e),
+    }
+}
+
+/// Leptos answers every server-function error with 500. The error itself says whose fault it
+/// was (`AppError::status`): a client's mistake answers 4xx, and only our own faults 5xx.
+async fn honest_status(request: Request, next: Next) -> Response {
+    let is_server_fn = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let is_json = response.headers().get(header::CONTENT_TYPE).is_some_and(|t| t.as_bytes().starts_with(b"application/json"));
+    if !(is_server_fn && is_json && response.status() == StatusCode::INTERNAL_SERVER_ERROR) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    // Error bodies are a few hundred bytes; anything larger is not one of ours.
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<crate::error::AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// Pages are made for one person and change with every booking: a browser may keep one but
@@ -120,7 +170,8 @@ fn is_cross_site(request: &Request) -> bool {
 
 /// Pages behind login. A visit without a session goes to the login page and comes back after.
 fn needs_login(path: &str) -> bool {
-    path == "/" || path == "/dashboard" || path.starts_with("/courses/") || path.starts_with("/book/") || path.starts_with("/student-teachers/")
+    const PRIVATE: [&str; 5] = ["/courses/", "/book/", "/student-teachers/", "/sessions/", "/settings"];
+    path == "/" || path == "/dashboard" || PRIVATE.iter().any(|prefix| path.starts_with(prefix))
 }
 
 /// Static files (`/pkg/…`, `/favicon.svg`) and the health check belong to no one.
@@ -154,14 +205,7 @@ async fn resolve_session(State(state): State<AppState>, mut request: Request, ne
     next.run(request).await
 }
 
-pub fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
+pub use crate::components::urlencode;
 
 /// Connects, migrates, seeds an empty database, and builds the state.
 pub async fn prepare(settings: Settings, leptos_options: LeptosOptions) -> anyhow_free::Result<AppState> {

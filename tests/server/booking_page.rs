@@ -7,7 +7,7 @@ async fn lists_the_courses_active_student_teachers(backend: Backend) {
     let cookie = app.login("maya@student.test").await;
     let algebra = app.course_id("Algebra I").await;
     let page: BookingPage =
-        ok_json(app.call("load_booking_page", &[("course_id", &algebra.to_string())], Some(&cookie)).await).await;
+        ok_json(app.call("load_booking_page", &[("course_id", &algebra.to_string()), ("arrived", "true")], Some(&cookie)).await).await;
     assert_eq!(page.course.title, "Algebra I");
     assert!(page.enrolled);
     assert_eq!(page.preselected, None);
@@ -57,7 +57,7 @@ async fn a_student_teacher_link_preselects_them(backend: Backend) {
     let cookie = app.login("maya@student.test").await;
     let sofia_algebra = app.st_id("sofia@tutor.test", "Algebra I").await;
     let page: BookingPage =
-        ok_json(app.call("load_booking_page", &[("st_id", &sofia_algebra.to_string())], Some(&cookie)).await).await;
+        ok_json(app.call("load_booking_page", &[("st_id", &sofia_algebra.to_string()), ("arrived", "true")], Some(&cookie)).await).await;
     assert_eq!(page.course.title, "Algebra I");
     assert_eq!(page.preselected.as_ref().map(|t| t.name.as_str()), Some("Sofia Alves"));
     assert_eq!(app.events("page_view").await[0]["st_preselected"], true);

@@ -4,6 +4,7 @@ mod harness;
 
 mod auth;
 mod availability;
+mod booking;
 mod booking_page;
 mod dashboard;
 mod http;

@@ -1,25 +1,6 @@
 use leptos::prelude::*;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Step {
-    Teacher,
-    Date,
-    Time,
-    Confirm,
-}
-
-impl Step {
-    const ALL: [Step; 4] = [Step::Teacher, Step::Date, Step::Time, Step::Confirm];
-
-    fn label(self) -> &'static str {
-        match self {
-            Step::Teacher => "Student-Teacher",
-            Step::Date => "Date",
-            Step::Time => "Time",
-            Step::Confirm => "Confirm",
-        }
-    }
-}
+use super::step::Step;
 
 /// Where the student is in the wizard; on phones only the current step's name shows.
 #[component]

@@ -1,0 +1,49 @@
+//! `/sessions/{session_id}/booked`: "Session Booked!", for the session's own student.
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::{
+    api::wizard::load_booked,
+    components::{avatar::Avatar, error_panel::ErrorPanel, use_resource_by_id},
+};
+
+#[component]
+pub fn BookedPage() -> impl IntoView {
+    let booked = use_resource_by_id("session_id", "Session", load_booked);
+    view! {
+        <Title text="Session Booked"/>
+        <div class="page narrow">
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match booked.await {
+                        Err(error) => view! { <ErrorPanel error title="Session"/> }.into_any(),
+                        Ok(b) => view! {
+                            <section class="confirmation" aria-labelledby="booked-title">
+                                <div class="confirmation-icon" aria-hidden="true">"✓"</div>
+                                <h1 id="booked-title" tabindex="-1">"Session Booked!"</h1>
+                                <dl class="summary card">
+                                    <div><dt>"Course"</dt><dd>{b.course_title.clone()}</dd></div>
+                                    <div><dt>"Student-Teacher"</dt>
+                                        <dd class="summary-teacher"><Avatar avatar=b.teacher_avatar.clone() size="sm"/>{b.teacher_name.clone()}</dd></div>
+                                    <div><dt>"Date"</dt><dd>{b.date_label.clone()}</dd></div>
+                                    <div><dt>"Time"</dt><dd>{b.time_label.clone()}</dd></div>
+                                    <div><dt>"Duration"</dt><dd>{format!("{} minutes", b.session_minutes)}</dd></div>
+                                </dl>
+                                <h2 class="add-to-calendar-title">"Add to Calendar"</h2>
+                                <ul class="calendar-links" role="list">
+                                    <li><a class="btn btn-secondary" href=b.google_url.clone() target="_blank" rel="noopener external">"Google Calendar"</a></li>
+                                    <li><a class="btn btn-secondary" href=format!("/sessions/{}/calendar", b.session_id) download="session.ics" rel="external">"Apple Calendar (.ics)"</a></li>
+                                    <li><a class="btn btn-secondary" href=b.outlook_url.clone() target="_blank" rel="noopener external">"Outlook"</a></li>
+                                </ul>
+                                <div class="confirmation-actions">
+                                    <a class="btn btn-primary" href="/dashboard">"Back to Dashboard"</a>
+                                    <a class="btn btn-ghost" href=format!("/courses/{}/book", b.course_id)>"Book Another Session"</a>
+                                </div>
+                            </section>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}

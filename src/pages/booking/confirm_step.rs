@@ -1,0 +1,92 @@
+use leptos::{prelude::*, server_fn::ServerFn};
+
+use super::{links::StepLinks, SelectedTeacher};
+use crate::{
+    api::{
+        wizard::{load_confirm, BookSession, ConfirmView},
+        TeacherCard,
+    },
+    components::{avatar::Avatar, error_panel::ErrorPanel, post_form::PostForm},
+    error::AppError,
+};
+
+/// Step 4: the summary, reminders, an optional note, and "Book Session" (sticky on phones).
+#[component]
+pub fn ConfirmStep(
+    teacher: TeacherCard,
+    can_change: bool,
+    links: StepLinks,
+    start: String,
+    /// What the last booking attempt came back with, if it failed.
+    error: Option<AppError>,
+) -> impl IntoView {
+    let st_id = teacher.st_id;
+    let summary = Resource::new(move || start.clone(), move |start| load_confirm(st_id, start));
+    view! {
+        <section aria-labelledby="step-title" class="step">
+            <SelectedTeacher teacher can_change links=links.clone()/>
+            <h2 id="step-title" tabindex="-1">"Confirm your session"</h2>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || {
+                    let (links, error) = (links.clone(), error.clone());
+                    Suspend::new(async move {
+                        match summary.await {
+                            // The time was taken since it was listed: the nearest sensible step.
+                            Err(e @ (AppError::SlotUnavailable | AppError::StudentConflict)) => view! {
+                                <p class="panel panel-error" role="alert">{e.to_string()}</p>
+                                <a class="btn btn-primary" href=links.date()>"Choose another time"</a>
+                            }.into_any(),
+                            Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                            Ok(view) => view! { <ConfirmForm view links error/> }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn ConfirmForm(view: ConfirmView, links: StepLinks, error: Option<AppError>) -> impl IntoView {
+    let back = links.time(&view.date);
+    let note_label = format!("Note for {} (optional)", view.teacher.name);
+    view! {
+        <dl class="summary card">
+            <div><dt>"Course"</dt><dd>{view.course_title.clone()}</dd></div>
+            <div><dt>"Student-Teacher"</dt>
+                <dd class="summary-teacher"><Avatar avatar=view.teacher.avatar.clone() size="sm"/>{view.teacher.name.clone()}</dd></div>
+            <div><dt>"Date"</dt><dd>{view.date_label.clone()}</dd></div>
+            <div><dt>"Time"</dt><dd>{view.time_label.clone()} <span class="muted">{format!(" · {}", view.timezone_label)}</span></dd></div>
+            <div><dt>"Duration"</dt><dd>{format!("{} minutes", view.session_minutes)}</dd></div>
+            {view.tutor_time.clone().map(|t| view! { <div><dt>"Their time"</dt><dd>{t}</dd></div> })}
+        </dl>
+        {error.map(|e| booking_error(e, view.course_id))}
+        <PostForm action=BookSession::PATH label="Book Session" busy_label="Booking…" button_class="btn btn-primary btn-block book-button" form_class="confirm-form stack">
+            <input type="hidden" name="st_id" value=view.teacher.st_id/>
+            <input type="hidden" name="start" value=view.start.clone()/>
+            <input type="hidden" name="idempotency_key" value=view.idempotency_key.clone()/>
+            <label class="check">
+                <input type="checkbox" name="reminders" value="true" checked/>
+                " Remind me before the session"
+            </label>
+            <label for="note">{note_label}</label>
+            <textarea id="note" name="note" rows="4" maxlength="1000" aria-describedby="note-count" data-count="note-count"
+                placeholder="What would you like to work on?"></textarea>
+            <p id="note-count" class="muted field-hint">"Up to 1,000 characters."</p>
+        </PostForm>
+        <a class="back-link" href=back>"← Choose another time"</a>
+    }
+}
+
+/// The spec's words for a booking that failed, with the way forward where there is one.
+fn booking_error(error: AppError, course_id: i32) -> impl IntoView {
+    match error {
+        AppError::NotEnrolled => view! {
+            <p class="panel panel-error" role="alert">
+                {AppError::NotEnrolled.to_string()} " " <a href=format!("/courses/{course_id}")>"Enroll now"</a>
+            </p>
+        }.into_any(),
+        AppError::InvalidInput { message, .. } => view! { <p class="panel panel-error" role="alert">{message}</p> }.into_any(),
+        _ => view! { <p class="panel panel-error" role="alert">"Unable to book. Please try again."</p> }.into_any(),
+    }
+}

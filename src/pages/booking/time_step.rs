@@ -1,0 +1,100 @@
+use leptos::{prelude::*, server_fn::ServerFn};
+
+use super::{links::StepLinks, SelectedTeacher};
+use crate::{
+    api::{
+        availability::SlotView,
+        wizard::{load_day_times, DayTimes, SelectTime},
+        TeacherCard,
+    },
+    components::{error_panel::ErrorPanel, urlencode},
+    error::AppError,
+};
+
+/// Step 3: a date's times as large buttons, in the student's timezone. Times that clash with
+/// the student's own sessions stay visible, disabled, with the reason.
+#[component]
+pub fn TimeStep(
+    teacher: TeacherCard,
+    can_change: bool,
+    links: StepLinks,
+    page: String,
+    date: String,
+    /// Why the student is back here: the booking found the chosen time taken.
+    error: Option<AppError>,
+) -> impl IntoView {
+    let st_id = teacher.st_id;
+    let times = Resource::new(move || date.clone(), move |date| load_day_times(st_id, date));
+    view! {
+        <section aria-labelledby="step-title" class="step">
+            <SelectedTeacher teacher can_change links=links.clone()/>
+            <h2 id="step-title" tabindex="-1">"Select a time"</h2>
+            {error.map(|e| view! { <p class="panel panel-error" role="alert">{e.to_string()}</p> })}
+            <Suspense fallback=|| view! { <p class="loading">"Loading times…"</p> }>
+                {move || {
+                    let (links, page) = (links.clone(), page.clone());
+                    Suspend::new(async move {
+                        match times.await {
+                            Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                            Ok(day) => view! { <TimeList day links page st_id/> }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn TimeList(day: DayTimes, links: StepLinks, page: String, st_id: i32) -> impl IntoView {
+    let back = links.date();
+    let settings = format!("/settings?next={}", urlencode(&links.time(&day.date)));
+    let has_times = day.slots.iter().any(|s| s.bookable);
+    view! {
+        <p class="step-sub"><strong>{day.date_label.clone()}</strong> " · " {format!("{} min", day.session_minutes)}</p>
+        <p class="timezone-note">"Times shown in " <a href=settings>{day.timezone_label.clone()}</a></p>
+        {day.clock_changes.iter().map(|note| view! { <p class="panel" role="note">{note.clone()}</p> }).collect_view()}
+        {(!has_times).then(|| view! { <p class="panel" role="status">"No open times on this date. Choose another date."</p> })}
+        <TimeForm slots=day.slots page st_id label="Start times".into()/>
+        <a class="back-link" href=back>"← Choose another date"</a>
+    }
+}
+
+/// Start times as buttons of one form that posts the choice (`select_time`).
+#[component]
+pub fn TimeForm(slots: Vec<SlotView>, page: String, st_id: i32, label: String) -> impl IntoView {
+    view! {
+        <form method="post" action=SelectTime::PATH>
+            <input type="hidden" name="st_id" value=st_id/>
+            <input type="hidden" name="page" value=page/>
+            <ul class="time-grid" role="list" aria-label=label>
+                {slots.into_iter().map(|time| view! { <li><TimeButton time/></li> }).collect_view()}
+            </ul>
+        </form>
+    }
+}
+
+#[component]
+fn TimeButton(time: SlotView) -> impl IntoView {
+    let slot = time;
+    let label = format!("{} – {}", slot.start_label, slot.end_label);
+    if slot.bookable {
+        view! {
+            <button type="submit" name="start" value=slot.start class="time-slot" aria-label=format!("{label}, select")>
+                <span class="time-start">{slot.start_label.clone()}</span>
+                <span class="time-end">{format!("to {}", slot.end_label)}</span>
+            </button>
+        }
+        .into_any()
+    } else {
+        let reason = AppError::StudentConflict.to_string();
+        let aria = format!("{label}, unavailable: {reason}");
+        view! {
+            <button type="button" class="time-slot taken" disabled aria-label=aria>
+                <span class="time-start">{slot.start_label.clone()}</span>
+                <span class="time-reason">{reason}</span>
+            </button>
+        }
+        .into_any()
+    }
+}

@@ -1,0 +1,195 @@
+//! Booking a session (booking contract §2–3): one transaction that re-checks the slot with the
+//! same engine that listed it, for the tutor and the student, and inserts the session.
+//!
+//! What keeps two bookings from overlapping whatever the timing:
+//! - SQLite: the transaction starts with `BEGIN IMMEDIATE`, so writers take turns and each
+//!   re-check sees every session committed before it;
+//! - PostgreSQL: the transaction first locks the tutor's and the student's `users` rows
+//!   (`FOR UPDATE`, in id order so two bookings cannot deadlock), so bookings that involve the
+//!   same person take turns while others proceed side by side. GUIDE.md §5 measured this
+//!   against an exclusion constraint alone, which deadlocked under contention.
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+
+use super::{
+    analytics::{Analytics, Event},
+    availability::{busy_window, student_busy, tutor_calendars},
+    config::BookingDefaults,
+    db, views,
+};
+use crate::{
+    entities::{session, session_status, student_teacher, user},
+    error::AppError,
+    slots::{check_slot, SlotQuery, SlotRejection},
+};
+
+/// The longest note a student may leave for the Student-Teacher, in characters.
+pub const NOTE_MAX_CHARS: usize = 1_000;
+
+/// A booking request whose fields have been checked.
+#[derive(Debug, Clone)]
+pub struct BookingRequest {
+    pub st_id: i32,
+    pub start: DateTime<Utc>,
+    pub reminders: bool,
+    pub note: String,
+    pub idempotency_key: String,
+}
+
+impl BookingRequest {
+    /// Checks the endpoint's fields; each refusal names its field.
+    pub fn parse(st_id: i32, start: &str, reminders: bool, note: Option<String>, idempotency_key: &str) -> Result<Self, AppError> {
+        let start = DateTime::parse_from_rfc3339(start)
+            .map_err(|_| AppError::invalid("start", "Expected a start time such as 2026-12-01T14:00:00Z."))?
+            .with_timezone(&Utc);
+        let note = note.unwrap_or_default().trim().to_owned();
+        if note.chars().count() > NOTE_MAX_CHARS {
+            return Err(AppError::invalid("note", format!("A note can be at most {NOTE_MAX_CHARS} characters.")));
+        }
+        let key_ok = (8..=64).contains(&idempotency_key.len()) && idempotency_key.bytes().all(|b| b.is_ascii_graphic());
+        if !key_ok {
+            return Err(AppError::invalid("idempotency_key", "Expected 8 to 64 visible ASCII characters."));
+        }
+        Ok(Self { st_id, start, reminders, note, idempotency_key: idempotency_key.to_owned() })
+    }
+}
+
+/// Books `request` for `student`, recording the contract's analytics events; answers the
+/// session's id. A request whose key this student has used before answers that session.
+pub async fn book(
+    db: &DatabaseConnection,
+    defaults: &BookingDefaults,
+    analytics: &Analytics,
+    student: &user::Model,
+    request: &BookingRequest,
+    now: DateTime<Utc>,
+) -> Result<i32, AppError> {
+    if let Some(id) = booked_with_key(db, student.id, &request.idempotency_key).await? {
+        return Ok(id);
+    }
+    let outcome = commit(db, defaults, analytics, student, request, now).await;
+    match &outcome {
+        Ok(session_id) => analytics.record(Some(student.id), Event::BookingSuccess { session_id: *session_id }, now),
+        Err(error) => analytics.record(Some(student.id), Event::BookingFailed { error_type: error.booking_error_type() }, now),
+    }
+    outcome
+}
+
+async fn commit(
+    db: &DatabaseConnection,
+    defaults: &BookingDefaults,
+    analytics: &Analytics,
+    student: &user::Model,
+    request: &BookingRequest,
+    now: DateTime<Utc>,
+) -> Result<i32, AppError> {
+    let txn = db::begin_write(db).await?;
+    let st = student_teacher::Entity::find_by_id(request.st_id)
+        .one(&txn)
+        .await?
+        .filter(|st| st.is_active)
+        .ok_or_else(|| AppError::NotFound("Student-Teacher".into()))?;
+    let datetime = request.start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    analytics.record(Some(student.id), Event::BookingAttempted { course_id: st.course_id, st_id: st.id, datetime }, now);
+    if !views::is_enrolled(&txn, student.id, st.course_id).await? {
+        return Err(AppError::NotEnrolled);
+    }
+    lock_people(&txn, [st.user_id, student.id]).await?;
+    // A request with the same key may have committed while this one waited for the lock.
+    if let Some(id) = booked_with_key(&txn, student.id, &request.idempotency_key).await? {
+        return Ok(id);
+    }
+    let course = views::find_course(&txn, st.course_id).await?;
+    let viewer = views::parse_timezone(&student.timezone);
+    let policy = defaults.policy(course.session_minutes.into());
+    let date = request.start.with_timezone(&viewer).date_naive();
+    let window = busy_window(date, date);
+    let calendar = tutor_calendars(&txn, st.course_id, Some(st.id), window)
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::NotFound("Student-Teacher".into()))?;
+    let mine = student_busy(&txn, student.id, window).await?;
+    let query = SlotQuery {
+        now,
+        viewer_timezone: viewer,
+        from: date,
+        to: date,
+        policy: &policy,
+        rules: &calendar.rules,
+        busy: &calendar.busy,
+        student_busy: &mine,
+    };
+    let slot = check_slot(&query, request.start).map_err(|rejection| match rejection {
+        SlotRejection::Unavailable => AppError::SlotUnavailable,
+        SlotRejection::StudentBusy => AppError::StudentConflict,
+    })?;
+    let inserted = session::ActiveModel {
+        course_id: Set(course.id),
+        student_id: Set(student.id),
+        teacher_id: Set(st.user_id),
+        start_at: Set(slot.start),
+        end_at: Set(slot.end),
+        status: Set(session_status::SCHEDULED.to_owned()),
+        note: Set(request.note.clone()),
+        reminders: Set(request.reminders),
+        created_at: Set(now),
+        idempotency_key: Set(Some(request.idempotency_key.clone())),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(inserted.id)
+}
+
+/// Locks the people a booking involves, so that bookings touching either take turns. SQLite
+/// needs nothing here: its write transaction already excludes every other writer.
+async fn lock_people(txn: &impl ConnectionTrait, mut ids: [i32; 2]) -> Result<(), AppError> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        ids.sort_unstable();
+        user::Entity::find()
+            .select_only()
+            .column(user::Column::Id)
+            .filter(user::Column::Id.is_in(ids))
+            .order_by_asc(user::Column::Id)
+            .lock_exclusive()
+            .into_tuple::<i32>()
+            .all(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn booked_with_key(db: &impl ConnectionTrait, student_id: i32, key: &str) -> Result<Option<i32>, AppError> {
+    Ok(session::Entity::find()
+        .filter(session::Column::StudentId.eq(student_id))
+        .filter(session::Column::IdempotencyKey.eq(key))
+        .one(db)
+        .await?
+        .map(|s| s.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_are_checked_field_by_field() {
+        let field = |r: Result<BookingRequest, AppError>| match r {
+            Err(AppError::InvalidInput { field, .. }) => field,
+            other => panic!("expected a refusal, got {other:?}"),
+        };
+        let ok = BookingRequest::parse(1, "2026-12-01T14:00:00Z", true, Some("  hi  ".into()), "key-12345").unwrap();
+        assert_eq!((ok.note.as_str(), ok.reminders), ("hi", true));
+        assert_eq!(ok.start.to_rfc3339(), "2026-12-01T14:00:00+00:00");
+        assert_eq!(field(BookingRequest::parse(1, "tomorrow", false, None, "key-12345")), "start");
+        assert_eq!(field(BookingRequest::parse(1, "2026-12-01T14:00:00Z", false, Some("x".repeat(1001)), "key-12345")), "note");
+        assert!(BookingRequest::parse(1, "2026-12-01T14:00:00Z", false, Some("é".repeat(1000)), "key-12345").is_ok());
+        for key in ["short", "has space12", &"k".repeat(65), "tab\tkey12"] {
+            assert_eq!(field(BookingRequest::parse(1, "2026-12-01T14:00:00Z", false, None, key)), "idempotency_key", "{key:?}");
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! A booked session in other people's calendars: the `.ics` file (RFC 5545, for Apple Calendar
+//! and every other), and Google's and Outlook's "add event" links. Times are in UTC, so every
+//! calendar shows them in its owner's own timezone.
+use chrono::{DateTime, Utc};
+use icalendar::{Calendar, Component, Event, EventLike};
+
+/// What every calendar entry of a session says.
+pub struct CalendarEntry<'a> {
+    pub session_id: i32,
+    pub title: &'a str,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub details: &'a str,
+}
+
+impl CalendarEntry<'_> {
+    /// Stable across downloads, so importing twice updates one event instead of adding two.
+    pub fn uid(&self) -> String {
+        format!("session-{}@session-booking", self.session_id)
+    }
+
+    pub fn ics(&self, stamp: DateTime<Utc>) -> String {
+        let event = Event::new()
+            .uid(&self.uid())
+            .timestamp(stamp)
+            .starts(self.start)
+            .ends(self.end)
+            .summary(self.title)
+            .description(self.details)
+            .done();
+        Calendar::new().push(event).done().to_string()
+    }
+
+    pub fn google_link(&self) -> String {
+        let utc = |t: DateTime<Utc>| t.format("%Y%m%dT%H%M%SZ").to_string();
+        let query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("action", "TEMPLATE")
+            .append_pair("text", self.title)
+            .append_pair("dates", &format!("{}/{}", utc(self.start), utc(self.end)))
+            .append_pair("details", self.details)
+            .finish();
+        format!("https://calendar.google.com/calendar/render?{query}")
+    }
+
+    pub fn outlook_link(&self) -> String {
+        let utc = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("path", "/calendar/action/compose")
+            .append_pair("rru", "addevent")
+            .append_pair("subject", self.title)
+            .append_pair("startdt", &utc(self.start))
+            .append_pair("enddt", &utc(self.end))
+            .append_pair("body", self.details)
+            .finish();
+        format!("https://outlook.live.com/calendar/0/deeplink/compose?{query}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn entry() -> CalendarEntry<'static> {
+        CalendarEntry {
+            session_id: 42,
+            title: "Algebra I with Tom Walker",
+            start: Utc.with_ymd_and_hms(2026, 12, 1, 14, 0, 0).unwrap(),
+            end: Utc.with_ymd_and_hms(2026, 12, 1, 15, 0, 0).unwrap(),
+            details: "Note: chapter 3 & 4",
+        }
+    }
+
+    #[test]
+    fn the_ics_event_is_in_utc_with_a_stable_uid() {
+        let ics = entry().ics(Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap());
+        for line in ["BEGIN:VCALENDAR", "BEGIN:VEVENT", "UID:session-42@session-booking", "DTSTART:20261201T140000Z",
+            "DTEND:20261201T150000Z", "DTSTAMP:20261125T090000Z", "SUMMARY:Algebra I with Tom Walker"] {
+            assert!(ics.lines().any(|l| l == line), "missing {line}:\n{ics}");
+        }
+        assert!(ics.contains("\r\n"), "RFC 5545 lines end in CRLF");
+    }
+
+    #[test]
+    fn links_carry_the_times_in_utc() {
+        let google = entry().google_link();
+        assert!(google.starts_with("https://calendar.google.com/calendar/render?action=TEMPLATE&"));
+        assert!(google.contains("dates=20261201T140000Z%2F20261201T150000Z"), "{google}");
+        assert!(google.contains("details=Note%3A+chapter+3+%26+4"), "{google}");
+        let outlook = entry().outlook_link();
+        assert!(outlook.contains("startdt=2026-12-01T14%3A00%3A00Z&enddt=2026-12-01T15%3A00%3A00Z"), "{outlook}");
+    }
+}

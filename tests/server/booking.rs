@@ -1,0 +1,217 @@
+//! `book_session` (booking contract §2–3) through the real endpoint: statuses, idempotency,
+//! the no-JavaScript path, calendars, and concurrent requests that must never double-book.
+use http::{header, StatusCode};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use session_booking::{
+    api::{availability::MonthAvailability, wizard::{Booked, MonthDays}},
+    entities::session,
+    error::AppError,
+};
+
+use crate::harness::{app_error, body_text, ok_json, Backend, TestApp};
+
+fn this_month() -> String {
+    chrono::Utc::now().with_timezone(&chrono_tz::America::New_York).format("%Y-%m").to_string()
+}
+
+/// Tom's first bookable start for Maya.
+async fn first_free_start(app: &TestApp, cookie: &str, st: i32) -> String {
+    let month: MonthDays = ok_json(app.call("load_month_days", &[("st_id", &st.to_string())], Some(cookie)).await).await;
+    month.next_available.expect("Tom has open times").start
+}
+
+async fn book(app: &TestApp, cookie: &str, st: i32, start: &str, key: &str) -> http::Response<axum::body::Body> {
+    let st = st.to_string();
+    let form = [("st_id", st.as_str()), ("start", start), ("reminders", "true"), ("note", "Chapter 3, please"), ("idempotency_key", key)];
+    app.call("book_session", &form, Some(cookie)).await
+}
+
+async fn sessions_at(app: &TestApp, start: &str) -> u64 {
+    let at = chrono::DateTime::parse_from_rfc3339(start).unwrap().with_timezone(&chrono::Utc);
+    session::Entity::find().filter(session::Column::StartAt.eq(at)).count(app.db()).await.unwrap()
+}
+
+async fn a_student_books_a_listed_time_once(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let maya = app.login("maya@student.test").await;
+    let tom = app.st_id("tom@tutor.test", "Algebra I").await;
+    let start = first_free_start(&app, &maya, tom).await;
+
+    let res = book(&app, &maya, tom, &start, "key-first-try").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let booked: Booked = ok_json(res).await;
+    let row = session::Entity::find_by_id(booked.session_id).one(app.db()).await.unwrap().expect("on disk");
+    assert_eq!(row.start_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), start);
+    assert_eq!((row.end_at - row.start_at).num_minutes(), 60, "Algebra I sessions last an hour");
+    assert!(row.reminders && row.note == "Chapter 3, please");
+
+    // The same key again (a retry, a double click) answers the same session and adds none.
+    let again: Booked = ok_json(book(&app, &maya, tom, &start, "key-first-try").await).await;
+    assert_eq!(again.session_id, booked.session_id);
+    assert_eq!(sessions_at(&app, &start).await, 1);
+    // A new key for the same time is a new request, and the time is taken now.
+    let res = book(&app, &maya, tom, &start, "key-second-try").await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert_eq!(app_error(res).await, AppError::SlotUnavailable);
+
+    assert_eq!(app.events("booking_success").await, [serde_json::json!({ "session_id": booked.session_id })]);
+    let attempted = app.events("booking_attempted").await;
+    assert_eq!(attempted.len(), 2, "the replay is not a new attempt");
+    assert_eq!(attempted[0]["datetime"], start.as_str());
+    assert_eq!(app.events("booking_failed").await, [serde_json::json!({ "error_type": "slot_unavailable" })]);
+}
+
+async fn each_refusal_answers_its_status(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let tom = app.st_id("tom@tutor.test", "Algebra I").await;
+    let maya = app.login("maya@student.test").await;
+    let start = first_free_start(&app, &maya, tom).await;
+
+    let res = app.call("book_session", &[("st_id", &tom.to_string()), ("start", &start), ("idempotency_key", "anon-key-1")], None).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let lena = app.login("lena@student.test").await;
+    let res = book(&app, &lena, tom, &start, "lena-key-1").await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app_error(res).await, AppError::NotEnrolled);
+
+    for (start, key, field) in [("tomorrow at 3", "maya-key-1", "start"), (start.as_str(), "short", "idempotency_key")] {
+        let res = book(&app, &maya, tom, start, key).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{field}");
+        assert!(matches!(app_error(res).await, AppError::InvalidInput { field: f, .. } if f == field));
+    }
+    let long = "x".repeat(1001);
+    let st = tom.to_string();
+    let res = app.call("book_session", &[("st_id", &st), ("start", &start), ("note", &long), ("idempotency_key", "maya-key-2")], Some(&maya)).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    // Off the step grid: a time the engine never lists.
+    let odd = chrono::DateTime::parse_from_rfc3339(&start).unwrap() + chrono::Duration::minutes(7);
+    let res = book(&app, &maya, tom, &odd.to_rfc3339(), "maya-key-3").await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    // Malformed arguments are the client's fault, not ours.
+    let res = app.call("book_session", &[("st_id", "tom"), ("start", &start), ("idempotency_key", "maya-key-4")], Some(&maya)).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let res = book(&app, &maya, 4242, &start, "maya-key-5").await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(sessions_at(&app, &start).await, 0, "a refused booking leaves nothing");
+}
+
+async fn a_time_that_overlaps_the_students_own_session_is_refused(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let maya = app.login("maya@student.test").await;
+    let priya = app.st_id("priya@tutor.test", "Algebra I").await;
+    let start = first_free_start(&app, &maya, priya).await;
+    // Maya takes a Spanish lesson from Diego at that time; Priya's slot is now shown taken.
+    let at = chrono::DateTime::parse_from_rfc3339(&start).unwrap().with_timezone(&chrono::Utc);
+    crate::harness::insert_session(&app, "Conversational Spanish", "maya@student.test", "diego@tutor.test", at, 30).await;
+    let month: MonthDays = ok_json(app.call("load_month_days", &[("st_id", &priya.to_string())], Some(&maya)).await).await;
+    assert_ne!(month.next_available.map(|s| s.start), Some(start.clone()));
+    let res = book(&app, &maya, priya, &start, "maya-clash-1").await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert_eq!(app_error(res).await, AppError::StudentConflict);
+    assert_eq!(app.events("booking_failed").await, [serde_json::json!({ "error_type": "student_conflict" })]);
+}
+
+fn next_month() -> String {
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::America::New_York).date_naive();
+    today.checked_add_months(chrono::Months::new(1)).unwrap().format("%Y-%m").to_string()
+}
+
+async fn without_javascript_the_form_books_and_shows_the_confirmation(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let maya = app.login("maya@student.test").await;
+    let tom = app.st_id("tom@tutor.test", "Algebra I").await;
+    let start = first_free_start(&app, &maya, tom).await;
+    let st = tom.to_string();
+    let form = [("st_id", st.as_str()), ("start", start.as_str()), ("idempotency_key", "form-post-1")];
+    let res = app.post_form("book_session", &form, Some(&maya)).await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let location = res.headers()[header::LOCATION].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/sessions/") && location.ends_with("/booked"), "{location}");
+    let page = app.get(&location, Some(&maya)).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = body_text(page).await;
+    for text in ["Session Booked!", "Algebra I", "Tom Walker", "Add to Calendar", "calendar.google.com", "outlook.live.com", "Back to Dashboard", "Book Another Session"] {
+        assert!(html.contains(text), "missing {text:?}");
+    }
+    let session_id = location.trim_start_matches("/sessions/").trim_end_matches("/booked");
+    let row = session::Entity::find_by_id(session_id.parse::<i32>().unwrap()).one(app.db()).await.unwrap().unwrap();
+    assert!(!row.reminders, "an unticked checkbox sends nothing: no reminders");
+
+    // The .ics file carries the booked times in UTC.
+    let ics = app.get(&format!("/sessions/{session_id}/calendar"), Some(&maya)).await;
+    assert_eq!(ics.status(), StatusCode::OK);
+    assert!(ics.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/calendar"));
+    let ics = body_text(ics).await;
+    let dtstart = format!("DTSTART:{}", row.start_at.format("%Y%m%dT%H%M%SZ"));
+    assert!(ics.lines().any(|l| l == dtstart), "{dtstart} in\n{ics}");
+
+    // Only its own student sees it.
+    let kenji = app.login("kenji@student.test").await;
+    assert_eq!(app.get(&location, Some(&kenji)).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&format!("/sessions/{session_id}/calendar"), Some(&kenji)).await.status(), StatusCode::NOT_FOUND);
+    // The dashboard lists it.
+    let dashboard = body_text(app.get("/dashboard", Some(&maya)).await).await;
+    assert!(dashboard.matches("Tom Walker").count() >= 2, "the seeded session and the new one");
+}
+
+async fn concurrent_requests_for_one_slot_book_it_once(backend: Backend) {
+    let app = std::sync::Arc::new(TestApp::new(backend).await);
+    let maya = app.login("maya@student.test").await;
+    let kenji = app.login("kenji@student.test").await;
+    let tom = app.st_id("tom@tutor.test", "Algebra I").await;
+    let start = first_free_start(&app, &maya, tom).await;
+    let tasks: Vec<_> = (0..16)
+        .map(|i| {
+            let (app, start) = (app.clone(), start.clone());
+            let cookie = if i % 2 == 0 { maya.clone() } else { kenji.clone() };
+            tokio::spawn(async move { book(&app, &cookie, tom, &start, &format!("race-key-{i:02}")).await.status() })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.unwrap());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == StatusCode::OK || *s == StatusCode::CONFLICT), "{statuses:?}");
+    assert_eq!(sessions_at(&app, &start).await, 1);
+}
+
+async fn concurrent_overlapping_bookings_of_one_student_book_one(backend: Backend) {
+    let app = std::sync::Arc::new(TestApp::new(backend).await);
+    let maya = app.login("maya@student.test").await;
+    let algebra = app.course_id("Algebra I").await.to_string();
+    // Two tutors' bookable slots that overlap each other.
+    let mut pair = None;
+    for month in [this_month(), next_month()] {
+        let m: MonthAvailability = ok_json(app.call("load_availability", &[("course_id", &algebra), ("month", &month)], Some(&maya)).await).await;
+        let free: Vec<_> = m.slots.into_iter().filter(|s| s.bookable).collect();
+        pair = pair.or_else(|| {
+            free.iter().find_map(|a| free.iter().find(|b| b.st_id != a.st_id && b.start == a.start).map(|b| (a.clone(), b.clone())))
+        });
+    }
+    let (a, b) = pair.expect("two tutors free at the same time");
+    let tasks: Vec<_> = [a, b]
+        .into_iter()
+        .enumerate()
+        .map(|(i, slot)| {
+            let (app, maya) = (app.clone(), maya.clone());
+            tokio::spawn(async move { book(&app, &maya, slot.st_id, &slot.start, &format!("overlap-key-{i}")).await })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for task in tasks {
+        let res = task.await.unwrap();
+        outcomes.push(if res.status() == StatusCode::OK { None } else { Some(app_error(res).await) });
+    }
+    assert_eq!(outcomes.iter().filter(|o| o.is_none()).count(), 1, "{outcomes:?}");
+    assert!(outcomes.contains(&Some(AppError::StudentConflict)), "{outcomes:?}");
+}
+
+crate::on_both_backends!(
+    a_student_books_a_listed_time_once,
+    each_refusal_answers_its_status,
+    a_time_that_overlaps_the_students_own_session_is_refused,
+    without_javascript_the_form_books_and_shows_the_confirmation,
+    concurrent_requests_for_one_slot_book_it_once,
+    concurrent_overlapping_bookings_of_one_student_book_one,
+);
