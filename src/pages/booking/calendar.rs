@@ -30,6 +30,8 @@ const WEEKDAYS: [(&str, &str); 7] =
     [("Mon", "Monday"), ("Tue", "Tuesday"), ("Wed", "Wednesday"), ("Thu", "Thursday"), ("Fri", "Friday"), ("Sat", "Saturday"), ("Sun", "Sunday")];
 
 /// The month as a grid of day buttons in one form that posts the chosen date (`select_date`).
+/// Every state attribute is always present ("true"/"false"): the islands router patches
+/// attributes of the next month in but never removes one.
 #[component]
 pub fn MonthCalendar(month: MonthDays, links: StepLinks, page: String, st_id: i32, selected: Option<String>) -> impl IntoView {
     let parse = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
@@ -55,7 +57,8 @@ pub fn MonthCalendar(month: MonthDays, links: StepLinks, page: String, st_id: i3
                     <td role="gridcell" aria-selected=if is_selected { "true" } else { "false" }>
                         <button type="submit" name="date" value=day.to_string() class=format!("calendar-day {state}")
                             tabindex=if day == focus { "0" } else { "-1" } aria-label=label
-                            aria-disabled=(!free).then_some("true") data-day=day.day() aria-current=(day == today).then_some("date")>
+                            aria-disabled=if free { "false" } else { "true" } data-day=day.day()
+                            aria-current=if day == today { "date" } else { "false" }>
                             {day.day()}
                         </button>
                     </td>

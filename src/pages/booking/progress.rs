@@ -3,6 +3,8 @@ use leptos::prelude::*;
 use super::step::Step;
 
 /// Where the student is in the wizard; on phones only the current step's name shows.
+/// `aria-current` is on every step, "false" on all but one: the islands router patches
+/// attributes of the next page in but never removes one.
 #[component]
 pub fn Progress(current: Step) -> impl IntoView {
     view! {
@@ -14,7 +16,7 @@ pub fn Progress(current: Step) -> impl IntoView {
                     std::cmp::Ordering::Greater => "todo",
                 };
                 view! {
-                    <li class=format!("progress-step {state}") aria-current=(step == current).then_some("step")>
+                    <li class=format!("progress-step {state}") aria-current=if step == current { "step" } else { "false" }>
                         <span class="progress-index" aria-hidden="true">{i + 1}</span>
                         <span class="sr-only">{format!("Step {} of 4: ", i + 1)}</span>
                         <span class="progress-name">{step.label()}</span>

@@ -87,13 +87,15 @@ fn TimeButton(time: SlotView) -> impl IntoView {
         }
         .into_any()
     } else {
+        // Not a button at all: nothing to press, and the islands router replaces an element
+        // whose tag changes where it would leave a stale `disabled` behind.
         let reason = AppError::StudentConflict.to_string();
         let aria = format!("{label}, unavailable: {reason}");
         view! {
-            <button type="button" class="time-slot taken" disabled aria-label=aria>
+            <p class="time-slot taken" aria-label=aria>
                 <span class="time-start">{slot.start_label.clone()}</span>
                 <span class="time-reason">{reason}</span>
-            </button>
+            </p>
         }
         .into_any()
     }

@@ -1,6 +1,11 @@
 //! Browser behaviour of the whole page, installed once by the `hydrate` entry point. Interactive
 //! components of their own are islands beside the page that uses them.
-use std::{cell::Cell, rc::Rc};
+mod date_grid;
+
+use std::{
+    cell::{Cell, RefCell},
+    rc::Rc,
+};
 use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::{Element, Event, HtmlAnchorElement, HtmlElement, HtmlFormElement, MutationObserver, MutationObserverInit};
 
@@ -20,12 +25,17 @@ pub fn install() {
             .is_some_and(|a| a.target().is_empty() && !a.has_attribute("download"))
     });
     mark_navigation_on("popstate", navigating.clone(), |_| true);
-    after_navigation(navigating);
+    let focus_grid = Rc::new(Cell::new(false));
+    date_grid::install(focus_grid.clone());
+    count_characters();
+    after_navigation(navigating, focus_grid);
 }
 
 /// A form already on its way is not sent again: a double click books once. Listens in the
 /// capture phase, before the islands router's own submit listener sends the form.
 fn guard_double_submit(navigating: Rc<Cell<bool>>) {
+    let pressed: Rc<RefCell<Option<(String, String)>>> = Rc::default();
+    carry_submitter(pressed.clone());
     listen("submit", true, move |ev| {
         let Some(form) = ev.target().and_then(|t| t.dyn_into::<HtmlFormElement>().ok()) else { return };
         if form.has_attribute(BUSY) {
@@ -34,6 +44,21 @@ fn guard_double_submit(navigating: Rc<Cell<bool>>) {
         } else {
             let _ = form.set_attribute(BUSY, "");
             navigating.set(true);
+            let button = ev.dyn_ref::<web_sys::SubmitEvent>().and_then(|e| e.submitter());
+            *pressed.borrow_mut() = button.and_then(|b| Some((b.get_attribute("name")?, b.get_attribute("value")?)));
+        }
+    });
+}
+
+/// The islands router sends `new FormData(form)`, which leaves out the pressed button's own
+/// `name=value` (a calendar day, a start time): add it as the form data is gathered.
+fn carry_submitter(pressed: Rc<RefCell<Option<(String, String)>>>) {
+    listen("formdata", true, move |ev| {
+        // web-sys has no FormDataEvent: read its `formData` by name.
+        let data = web_sys::js_sys::Reflect::get(&ev, &"formData".into()).ok().and_then(|d| d.dyn_into::<web_sys::FormData>().ok());
+        let (Some(data), Some((name, value))) = (data, pressed.borrow_mut().take()) else { return };
+        if !data.has(&name) {
+            let _ = data.append_with_str(&name, &value);
         }
     });
 }
@@ -49,7 +74,7 @@ fn mark_navigation_on(event: &str, navigating: Rc<Cell<bool>>, is_navigation: im
 /// The islands router has no hook of its own: it fetches the next page and patches the
 /// document. The first change to the page's content after a click, a post or "back" is that
 /// patch, so that is when the new content is there to receive focus.
-fn after_navigation(navigating: Rc<Cell<bool>>) {
+fn after_navigation(navigating: Rc<Cell<bool>>, focus_grid: Rc<Cell<bool>>) {
     let on_change = Closure::<dyn Fn()>::new(move || {
         if !navigating.replace(false) {
             return;
@@ -64,8 +89,13 @@ fn after_navigation(navigating: Rc<Cell<bool>>) {
         }
         // Keyboard and screen-reader users continue from the new content: the wizard's step
         // heading where there is one, else the page's main region.
-        request_animation_frame(|| {
-            let target = document().get_element_by_id("step-title").or_else(|| document().get_element_by_id("main"));
+        // A month changed from the keyboard keeps focus in the grid, on its tab stop.
+        let in_grid = focus_grid.replace(false);
+        request_animation_frame(move || {
+            let grid_stop = in_grid.then(|| document().query_selector("[data-date-grid] button[tabindex=\"0\"]").ok().flatten()).flatten();
+            let target = grid_stop
+                .or_else(|| document().get_element_by_id("step-title"))
+                .or_else(|| document().get_element_by_id("main"));
             if let Some(element) = target.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
                 let _ = element.focus();
             }
@@ -80,6 +110,16 @@ fn after_navigation(navigating: Rc<Cell<bool>>) {
         let _ = observer.observe_with_options(&body, &options);
     }
     on_change.forget(); // observes for the page's lifetime
+}
+
+/// A textarea with `data-count="ID"` keeps the element `ID` saying how many characters are left.
+fn count_characters() {
+    listen("input", false, |ev| {
+        let Some(area) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) else { return };
+        let Some(counter) = area.get_attribute("data-count").and_then(|id| document().get_element_by_id(&id)) else { return };
+        let left = area.max_length() - area.value().chars().count() as i32;
+        counter.set_text_content(Some(&format!("{left} characters left")));
+    });
 }
 
 fn listen(event: &str, capture: bool, f: impl Fn(Event) + 'static) {
