@@ -28,7 +28,7 @@ test('book Algebra I through Next Available, with reminders and a note', async (
   await accessible(page);
   await screenshot(page, 'book-1-date', info.project.name);
 
-  await page.getByRole('link', { name: /^Next Available/ }).click();
+  await page.getByRole('button', { name: /^Next Available/ }).click();
   await expect(page.getByRole('heading', { name: 'Select a time' })).toBeFocused();
   await expect(steps(page)).toContainText('Time');
   await expect(page.getByText('Times shown in')).toContainText(who.zone);
@@ -124,7 +124,7 @@ test('a time taken meanwhile sends the student back to that date, told so', asyn
   const who = people[info.project.name as keyof typeof people];
   await loginAt(page, `/book/${who.rivalTutor}`, who.email);
   await hydrated(page);
-  await page.getByRole('link', { name: /^Next Available/ }).click();
+  await page.getByRole('button', { name: /^Next Available/ }).click();
   await expect(page.getByRole('heading', { name: 'Select a time' })).toBeFocused();
   await page.getByRole('button', { name: /, select$/ }).first().click();
   await expect(page.getByRole('heading', { name: 'Confirm your session' })).toBeVisible();

@@ -76,6 +76,14 @@ pub struct Booked {
     pub session_id: i32,
 }
 
+/// Step 1: each active tutor's first bookable time (tutors with none are left out).
+#[server(endpoint = "load_next_times")]
+pub async fn load_next_times(course_id: i32) -> Result<Vec<SlotView>, AppError> {
+    use crate::server::{availability::next_by_tutor, request::{app_state, require_student}};
+    let (state, student) = (app_state()?, require_student()?);
+    next_by_tutor(&state.db, &state.settings.booking, &student, course_id, chrono::Utc::now()).await
+}
+
 #[server(endpoint = "load_month_days")]
 pub async fn load_month_days(st_id: i32, month: Option<String>) -> Result<MonthDays, AppError> {
     use crate::server::{request::{app_state, require_student}, wizard};

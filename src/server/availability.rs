@@ -7,9 +7,10 @@ use std::collections::HashMap;
 
 use super::views;
 use crate::{
+    api::availability::{MonthAvailability, SlotView},
     entities::{availability, session, session_status, student_teacher, user},
     error::AppError,
-    slots::{Interval, LocalTime, WeeklyRule},
+    slots::{compute_slots, Interval, LocalTime, Policy, Slot, SlotQuery, SlotResult, WeeklyRule},
 };
 
 /// One Student-Teacher's calendar: weekly rules and existing sessions.
@@ -118,6 +119,83 @@ fn weekly_rule(row: &availability::Model) -> Option<WeeklyRule> {
     })
 }
 
+/// A start time as pages show it, labelled in the viewer's timezone.
+pub fn slot_view(st_id: i32, slot: &Slot) -> SlotView {
+    SlotView {
+        st_id,
+        start: slot.start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        local_date: slot.local_date.to_string(),
+        start_label: slot.local_start.format("%-I:%M %p").to_string(),
+        end_label: slot.local_end.format("%-I:%M %p").to_string(),
+        bookable: slot.is_bookable(),
+    }
+}
+
+/// Everything the slot engine needs for a course's tutors (or one of them) and one student,
+/// from today to the booking horizon: one query per table.
+struct CourseCalendars {
+    now: DateTime<Utc>,
+    viewer: Tz,
+    policy: Policy,
+    today: NaiveDate,
+    horizon_end: NaiveDate,
+    calendars: Vec<TutorCalendar>,
+    mine: Vec<Interval>,
+}
+
+impl CourseCalendars {
+    async fn load(
+        db: &impl ConnectionTrait,
+        defaults: &super::config::BookingDefaults,
+        student: &user::Model,
+        course_id: i32,
+        st_id: Option<i32>,
+        now: DateTime<Utc>,
+    ) -> Result<Self, AppError> {
+        let course = views::find_course(db, course_id).await?;
+        if !views::is_enrolled(db, student.id, course_id).await? {
+            return Err(AppError::NotEnrolled);
+        }
+        let viewer = views::parse_timezone(&student.timezone);
+        // No slot lies before today or past the horizon, so sessions outside that span never
+        // matter, whichever dates are asked for.
+        let today = now.with_timezone(&viewer).date_naive();
+        let horizon_end = (now + Duration::days(defaults.horizon_days)).with_timezone(&viewer).date_naive();
+        let window = busy_window(today, horizon_end);
+        let calendars = tutor_calendars(db, course_id, st_id, window).await?;
+        if st_id.is_some() && calendars.is_empty() {
+            return Err(AppError::NotFound("Student-Teacher".into()));
+        }
+        let mine = student_busy(db, student.id, window).await?;
+        let policy = defaults.policy(course.session_minutes.into());
+        Ok(Self { now, viewer, policy, today, horizon_end, calendars, mine })
+    }
+
+    fn slots(&self, cal: &TutorCalendar, from: NaiveDate, to: NaiveDate) -> SlotResult {
+        compute_slots(&SlotQuery {
+            now: self.now,
+            viewer_timezone: self.viewer,
+            from,
+            to,
+            policy: &self.policy,
+            rules: &cal.rules,
+            busy: &cal.busy,
+            student_busy: &self.mine,
+        })
+    }
+
+    /// Each tutor's first bookable slot from now to the horizon, if they have one.
+    fn first_bookable(&self) -> Vec<(i32, Slot)> {
+        self.calendars
+            .iter()
+            .filter_map(|cal| {
+                let upcoming = self.slots(cal, self.today, self.horizon_end);
+                upcoming.slots.into_iter().find(Slot::is_bookable).map(|slot| (cal.st.id, slot))
+            })
+            .collect()
+    }
+}
+
 /// The month view behind [`crate::api::availability::load_availability`], given `now`.
 pub async fn month_availability(
     db: &impl ConnectionTrait,
@@ -127,71 +205,38 @@ pub async fn month_availability(
     st_id: Option<i32>,
     month: &str,
     now: DateTime<Utc>,
-) -> Result<crate::api::availability::MonthAvailability, AppError> {
-    use crate::{
-        api::availability::{MonthAvailability, SlotView},
-        slots::{compute_slots, Slot, SlotQuery},
-    };
-
+) -> Result<MonthAvailability, AppError> {
     let (from, to) = month_range(month)?;
-    let course = views::find_course(db, course_id).await?;
-    if !views::is_enrolled(db, student.id, course_id).await? {
-        return Err(AppError::NotEnrolled);
-    }
-    let viewer = views::parse_timezone(&student.timezone);
-    let policy = defaults.policy(course.session_minutes.into());
-    // No slot lies before today or past the horizon, so sessions outside that span never
-    // matter, whichever month is asked for.
-    let today = now.with_timezone(&viewer).date_naive();
-    let horizon_end = (now + Duration::days(defaults.horizon_days)).with_timezone(&viewer).date_naive();
-    let window = busy_window(today, horizon_end);
-    let calendars = tutor_calendars(db, course_id, st_id, window).await?;
-    if st_id.is_some() && calendars.is_empty() {
-        return Err(AppError::NotFound("Student-Teacher".into()));
-    }
-    let mine = student_busy(db, student.id, window).await?;
-
-    let view = |st_id: i32, slot: &Slot| SlotView {
-        st_id,
-        start: slot.start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        local_date: slot.local_date.to_string(),
-        start_label: slot.local_start.format("%-I:%M %p").to_string(),
-        end_label: slot.local_end.format("%-I:%M %p").to_string(),
-        bookable: slot.is_bookable(),
-    };
+    let loaded = CourseCalendars::load(db, defaults, student, course_id, st_id, now).await?;
     let mut slots = Vec::new();
     let mut days = std::collections::BTreeSet::new();
-    let mut next: Option<(DateTime<Utc>, SlotView)> = None;
-    for cal in &calendars {
-        let query = |from, to| SlotQuery {
-            now,
-            viewer_timezone: viewer,
-            from,
-            to,
-            policy: &policy,
-            rules: &cal.rules,
-            busy: &cal.busy,
-            student_busy: &mine,
-        };
-        let month_result = compute_slots(&query(from, to));
+    for cal in &loaded.calendars {
+        let month_result = loaded.slots(cal, from, to);
         days.extend(month_result.days.iter().map(NaiveDate::to_string));
-        slots.extend(month_result.slots.iter().map(|s| (s.start, view(cal.st.id, s))));
-        let upcoming = compute_slots(&query(today, horizon_end));
-        if let Some(first) = upcoming.slots.iter().find(|s| s.is_bookable()) {
-            if next.as_ref().is_none_or(|(start, _)| first.start < *start) {
-                next = Some((first.start, view(cal.st.id, first)));
-            }
-        }
+        slots.extend(month_result.slots.iter().map(|s| (s.start, slot_view(cal.st.id, s))));
     }
     slots.sort_by(|(a, va), (b, vb)| a.cmp(b).then(va.st_id.cmp(&vb.st_id)));
+    let next = loaded.first_bookable().into_iter().min_by_key(|(st_id, slot)| (slot.start, *st_id));
     Ok(MonthAvailability {
         month: month.to_owned(),
         timezone: student.timezone.clone(),
         days: days.into_iter().collect(),
         slots: slots.into_iter().map(|(_, v)| v).collect(),
-        next_available: next.map(|(_, v)| v),
-        session_minutes: course.session_minutes,
+        next_available: next.map(|(st_id, slot)| slot_view(st_id, &slot)),
+        session_minutes: loaded.policy.duration_minutes as i32,
     })
+}
+
+/// Step 1: each of the course's tutors' first bookable time, so the soonest is easy to pick.
+pub async fn next_by_tutor(
+    db: &impl ConnectionTrait,
+    defaults: &super::config::BookingDefaults,
+    student: &user::Model,
+    course_id: i32,
+    now: DateTime<Utc>,
+) -> Result<Vec<SlotView>, AppError> {
+    let loaded = CourseCalendars::load(db, defaults, student, course_id, None, now).await?;
+    Ok(loaded.first_bookable().iter().map(|(st_id, slot)| slot_view(*st_id, slot)).collect())
 }
 
 /// The first and last date of a `YYYY-MM` month.

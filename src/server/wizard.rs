@@ -6,19 +6,18 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 
 use super::{
     calendar_file::CalendarEntry,
-    availability::{busy_window, month_range, student_busy, tutor_calendars},
+    availability::{busy_window, month_range, slot_view, student_busy, tutor_calendars},
     config::BookingDefaults,
     views,
 };
 use crate::{
     api::{
-        availability::SlotView,
         wizard::{BookedView, ConfirmView, DayTimes, MonthDays},
         TeacherCard,
     },
     entities::{course, session, student_teacher, user},
     error::AppError,
-    slots::{check_slot, compute_slots, Slot, SlotQuery, SlotRejection, SlotResult},
+    slots::{check_slot, compute_slots, SlotQuery, SlotRejection, SlotResult},
 };
 
 /// A Student-Teacher the student may book: active, in a course the student is enrolled in.
@@ -70,17 +69,6 @@ async fn slots(
         busy: &calendar.busy,
         student_busy: &mine,
     }))
-}
-
-fn slot_view(st_id: i32, slot: &Slot) -> SlotView {
-    SlotView {
-        st_id,
-        start: slot.start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        local_date: slot.local_date.to_string(),
-        start_label: slot.local_start.format("%-I:%M %p").to_string(),
-        end_label: slot.local_end.format("%-I:%M %p").to_string(),
-        bookable: slot.is_bookable(),
-    }
 }
 
 /// Step 2: the month's days with a bookable time, and the first bookable time at all.

@@ -3,7 +3,7 @@ use leptos::{prelude::*, server_fn::ServerFn};
 use super::{links::StepLinks, SelectedTeacher};
 use crate::{
     api::{
-        wizard::{load_confirm, BookSession, ConfirmView},
+        wizard::{BookSession, ConfirmView},
         TeacherCard,
     },
     components::{avatar::Avatar, error_panel::ErrorPanel, post_form::PostForm},
@@ -16,32 +16,23 @@ pub fn ConfirmStep(
     teacher: TeacherCard,
     can_change: bool,
     links: StepLinks,
-    start: String,
+    summary: Result<ConfirmView, AppError>,
     /// What the last booking attempt came back with, if it failed.
     error: Option<AppError>,
 ) -> impl IntoView {
-    let st_id = teacher.st_id;
-    let summary = Resource::new(move || start.clone(), move |start| load_confirm(st_id, start));
     view! {
         <section aria-labelledby="step-title" class="step">
             <SelectedTeacher teacher can_change links=links.clone()/>
             <h2 id="step-title" tabindex="-1">"Confirm your session"</h2>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || {
-                    let (links, error) = (links.clone(), error.clone());
-                    Suspend::new(async move {
-                        match summary.await {
-                            // The time was taken since it was listed: the nearest sensible step.
-                            Err(e @ (AppError::SlotUnavailable | AppError::StudentConflict)) => view! {
-                                <p class="panel panel-error" role="alert">{e.to_string()}</p>
-                                <a class="btn btn-primary" href=links.date()>"Choose another time"</a>
-                            }.into_any(),
-                            Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                            Ok(view) => view! { <ConfirmForm view links error/> }.into_any(),
-                        }
-                    })
-                }}
-            </Suspense>
+            {match summary {
+                // The time was taken since it was listed: the nearest sensible step.
+                Err(e @ (AppError::SlotUnavailable | AppError::StudentConflict)) => view! {
+                    <p class="panel panel-error" role="alert">{e.to_string()}</p>
+                    <a class="btn btn-primary" href=links.date()>"Choose another time"</a>
+                }.into_any(),
+                Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                Ok(view) => view! { <ConfirmForm view links error/> }.into_any(),
+            }}
         </section>
     }
 }

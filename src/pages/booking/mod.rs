@@ -14,12 +14,14 @@ pub mod week;
 
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
 use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::{
     api::{
+        availability::SlotView,
         booking::{load_booking_page, BookingPage},
-        wizard::BookSession,
+        wizard::{load_confirm, load_day_times, load_month_days, load_next_times, load_week_times, BookSession, ConfirmView, DayTimes, MonthDays},
         TeacherCard,
     },
     components::{
@@ -57,6 +59,12 @@ fn BookingPageView(course_id: Signal<Option<i32>>, st_id: Signal<Option<i32>>) -
     let query = Memo::new(move |_| BookingQuery::parse(&query_map.read(), booking_error.get()));
     // Arriving at the page is its `page_view`; moving between its steps is not.
     let arrived = move || query_map.with(|q| q.clone().into_iter().next().is_none());
+    // Each step's own data, loaded once beside the page's: a resource made inside the wizard
+    // would be made again each time the page's data arrives, and load again.
+    let step_data = Resource::new(
+        move || (course_id.get(), st_id.get(), query.get()),
+        |(course_id, st_id, query)| load_step(course_id, st_id, query),
+    );
     let page = Resource::new(
         move || (course_id.get(), st_id.get(), arrived()),
         |(course_id, st_id, arrived)| async move {
@@ -66,21 +74,26 @@ fn BookingPageView(course_id: Signal<Option<i32>>, st_id: Signal<Option<i32>>) -
             load_booking_page(course_id, st_id, arrived).await
         },
     );
-    let path = use_location().pathname;
+    // Pages render once, on the server (islands): read the URL once, untracked, so nothing
+    // re-runs the wizard (and its steps' loads) while the page's data arrives.
+    let (query, path) = (query.get_untracked(), use_location().pathname.get_untracked());
 
     view! {
         <Title text="Book a Session"/>
         <div class="page booking">
             <Suspense fallback=|| view! { <BookingHeader course=None/><p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Err(error) => view! { <BookingHeader course=None/><ErrorPanel error/> }.into_any(),
-                        Ok(data) => view! {
-                            <BookingHeader course=Some((data.course.id, data.course.title.clone()))/>
-                            <Wizard data query=query.get() page=path.get()/>
-                        }.into_any(),
-                    }
-                })}
+                {move || {
+                    let (query, path) = (query.clone(), path.clone());
+                    Suspend::new(async move {
+                        match (page.await, step_data.await) {
+                            (Err(error), _) => view! { <BookingHeader course=None/><ErrorPanel error/> }.into_any(),
+                            (Ok(data), step_data) => view! {
+                                <BookingHeader course=Some((data.course.id, data.course.title.clone()))/>
+                                <Wizard data step_data query page=path/>
+                            }.into_any(),
+                        }
+                    })
+                }}
             </Suspense>
         </div>
     }
@@ -98,8 +111,35 @@ fn BookingHeader(course: Option<(i32, String)>) -> impl IntoView {
     }
 }
 
+/// What the current step shows, loaded by [`load_step`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum StepData {
+    /// Each tutor's first bookable time.
+    Teacher(Vec<SlotView>),
+    Month(MonthDays),
+    Week(Vec<DayTimes>),
+    Day(DayTimes),
+    /// A start no longer bookable is the step's own message, not an error page.
+    Confirm(Result<ConfirmView, AppError>),
+}
+
+/// Loads the data of the step the URL names (the route's `st_id` pre-selects a tutor).
+async fn load_step(course_id: Option<i32>, route_st: Option<i32>, query: BookingQuery) -> Result<StepData, AppError> {
+    let st = route_st.or(query.st);
+    match (step(route_st, &query), st) {
+        (Step::Date, Some(st)) if query.this_week => load_week_times(st).await.map(StepData::Week),
+        (Step::Date, Some(st)) => load_month_days(st, query.month).await.map(StepData::Month),
+        (Step::Time, Some(st)) => load_day_times(st, query.date.unwrap_or_default()).await.map(StepData::Day),
+        (Step::Confirm, Some(st)) => Ok(StepData::Confirm(load_confirm(st, query.start.unwrap_or_default()).await)),
+        _ => match course_id {
+            Some(course_id) => load_next_times(course_id).await.map(StepData::Teacher),
+            None => Ok(StepData::Teacher(Vec::new())),
+        },
+    }
+}
+
 #[component]
-fn Wizard(data: BookingPage, query: BookingQuery, page: String) -> impl IntoView {
+fn Wizard(data: BookingPage, step_data: Result<StepData, AppError>, query: BookingQuery, page: String) -> impl IntoView {
     let course_id = data.course.id;
     if !data.enrolled {
         return view! {
@@ -123,29 +163,42 @@ fn Wizard(data: BookingPage, query: BookingQuery, page: String) -> impl IntoView
         .preselected
         .clone()
         .or_else(|| query.st.and_then(|id| data.teachers.iter().find(|t| t.st_id == id).cloned()));
-    let current = if chosen.is_some() { step(data.preselected.as_ref().map(|t| t.st_id), &query) } else { Step::Teacher };
-    let body = match (chosen, current) {
-        (Some(teacher), Step::Date) => {
-            let links = StepLinks::new(page.clone(), teacher.st_id);
-            if query.this_week {
-                view! { <WeekStep teacher can_change links page/> }.into_any()
-            } else {
-                view! { <DateStep teacher can_change links page month=query.month.clone()/> }.into_any()
-            }
-        }
-        (Some(teacher), Step::Time) => {
-            let links = StepLinks::new(page.clone(), teacher.st_id);
-            let date = query.date.clone().unwrap_or_default();
-            view! { <TimeStep teacher can_change links page date error=query.error.clone()/> }.into_any()
-        }
-        (Some(teacher), Step::Confirm) => {
-            let links = StepLinks::new(page.clone(), teacher.st_id);
-            let start = query.start.clone().unwrap_or_default();
-            view! { <ConfirmStep teacher can_change links start error=query.error.clone()/> }.into_any()
-        }
-        _ => view! { <TeacherStep teachers=data.teachers.clone() course_id/> }.into_any(),
+    let step_data = match step_data {
+        Ok(step_data) => step_data,
+        Err(error) => return view! { <ErrorPanel error/> }.into_any(),
     };
+    let body = match (chosen, step_data) {
+        (Some(teacher), StepData::Month(month)) => {
+            let links = StepLinks::new(page.clone(), teacher.st_id);
+            (Step::Date, view! { <DateStep teacher can_change links page month/> }.into_any())
+        }
+        (Some(teacher), StepData::Week(days)) => {
+            let links = StepLinks::new(page.clone(), teacher.st_id);
+            (Step::Date, view! { <WeekStep teacher can_change links page days/> }.into_any())
+        }
+        (Some(teacher), StepData::Day(day)) => {
+            let links = StepLinks::new(page.clone(), teacher.st_id);
+            (Step::Time, view! { <TimeStep teacher can_change links page day error=query.error.clone()/> }.into_any())
+        }
+        (Some(teacher), StepData::Confirm(summary)) => {
+            let links = StepLinks::new(page.clone(), teacher.st_id);
+            (Step::Confirm, view! { <ConfirmStep teacher can_change links summary error=query.error.clone()/> }.into_any())
+        }
+        (_, StepData::Teacher(next_times)) => {
+            (Step::Teacher, view! { <TeacherStep teachers=data.teachers.clone() course_id next_times/> }.into_any())
+        }
+        // A tutor named in the URL who is not (or no longer) bookable: back to choosing.
+        _ => (Step::Teacher, view! { <TeacherStep teachers=data.teachers.clone() course_id next_times=Vec::new()/> }.into_any()),
+    };
+    let (current, body) = body;
     view! { <Progress current/> {body} }.into_any()
+}
+
+/// "Tue, Dec 1 at 9:00 AM" from a `YYYY-MM-DD` date and a time label.
+pub fn next_label(date: &str, time: &str) -> String {
+    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+        .map(|d| format!("{} at {time}", d.format("%a, %b %-d")))
+        .unwrap_or_else(|_| format!("{date} at {time}"))
 }
 
 /// The chosen Student-Teacher above steps 2–4, with a way back to choose another.

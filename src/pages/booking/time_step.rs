@@ -4,10 +4,10 @@ use super::{links::StepLinks, SelectedTeacher};
 use crate::{
     api::{
         availability::SlotView,
-        wizard::{load_day_times, DayTimes, SelectTime},
+        wizard::{DayTimes, SelectTime},
         TeacherCard,
     },
-    components::{error_panel::ErrorPanel, urlencode},
+    components::urlencode,
     error::AppError,
 };
 
@@ -19,28 +19,17 @@ pub fn TimeStep(
     can_change: bool,
     links: StepLinks,
     page: String,
-    date: String,
+    day: DayTimes,
     /// Why the student is back here: the booking found the chosen time taken.
     error: Option<AppError>,
 ) -> impl IntoView {
     let st_id = teacher.st_id;
-    let times = Resource::new(move || date.clone(), move |date| load_day_times(st_id, date));
     view! {
         <section aria-labelledby="step-title" class="step">
             <SelectedTeacher teacher can_change links=links.clone()/>
             <h2 id="step-title" tabindex="-1">"Select a time"</h2>
             {error.map(|e| view! { <p class="panel panel-error" role="alert">{e.to_string()}</p> })}
-            <Suspense fallback=|| view! { <p class="loading">"Loading times…"</p> }>
-                {move || {
-                    let (links, page) = (links.clone(), page.clone());
-                    Suspend::new(async move {
-                        match times.await {
-                            Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                            Ok(day) => view! { <TimeList day links page st_id/> }.into_any(),
-                        }
-                    })
-                }}
-            </Suspense>
+            <TimeList day links page st_id/>
         </section>
     }
 }
