@@ -1,5 +1,7 @@
 //! session-booking: one Leptos crate, built to wasm (`hydrate`) for the browser and to an axum
 //! server (`ssr`). Pages render on the server; only islands and `client` run in the browser.
+// The booking steps' view types nest deeper than rustc's default limit of 128 when laid out.
+#![recursion_limit = "256"]
 pub mod api;
 pub mod app;
 #[cfg(feature = "hydrate")]
