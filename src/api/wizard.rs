@@ -121,10 +121,10 @@ pub async fn load_confirm(st_id: i32, start: String) -> Result<ConfirmView, AppE
 /// page the choice was made on (either entry route), where the student continues.
 #[server(endpoint = "select_date")]
 pub async fn select_date(st_id: i32, date: String, page: String) -> Result<(), AppError> {
-    use crate::server::{analytics::Event, request::{app_state, require_student}, wizard};
+    use crate::server::{analytics::Event, availability::parse_date, request::{app_state, require_student}, wizard};
     let (state, student) = (app_state()?, require_student()?);
     wizard::bookable(&state.db, &student, st_id).await?;
-    let day: chrono::NaiveDate = date.parse().map_err(|_| AppError::invalid("date", "Expected a date such as 2026-12-01."))?;
+    let day = parse_date(&date)?;
     let links = crate::pages::booking::links::StepLinks::for_page(&page, st_id)?;
     state.analytics.record(Some(student.id), Event::DateSelected { date: day.to_string() }, chrono::Utc::now());
     leptos_axum::redirect(&links.time(&day.to_string()));
@@ -134,12 +134,10 @@ pub async fn select_date(st_id: i32, date: String, page: String) -> Result<(), A
 /// Step 3's choice: records `time_selected` and shows the confirmation step.
 #[server(endpoint = "select_time")]
 pub async fn select_time(st_id: i32, start: String, page: String) -> Result<(), AppError> {
-    use crate::server::{analytics::Event, request::{app_state, require_student}, views, wizard};
+    use crate::server::{analytics::Event, availability::parse_start, request::{app_state, require_student}, views, wizard};
     let (state, student) = (app_state()?, require_student()?);
     wizard::bookable(&state.db, &student, st_id).await?;
-    let at = chrono::DateTime::parse_from_rfc3339(&start)
-        .map_err(|_| AppError::invalid("start", "Expected a start time such as 2026-12-01T14:00:00Z."))?
-        .with_timezone(&chrono::Utc);
+    let at = parse_start(&start)?;
     let date = at.with_timezone(&views::parse_timezone(&student.timezone)).date_naive().to_string();
     let links = crate::pages::booking::links::StepLinks::for_page(&page, st_id)?;
     let start = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);

@@ -10,7 +10,7 @@ use crate::{
     api::availability::{MonthAvailability, SlotView},
     entities::{availability, session, session_status, student_teacher, user},
     error::AppError,
-    slots::{compute_slots, Interval, LocalTime, Policy, Slot, SlotQuery, SlotResult, WeeklyRule},
+    slots::{check_slot, compute_slots, Interval, LocalTime, Policy, Slot, SlotQuery, SlotRejection, SlotResult, WeeklyRule},
 };
 
 /// One Student-Teacher's calendar: weekly rules and existing sessions.
@@ -237,6 +237,55 @@ pub async fn next_by_tutor(
 ) -> Result<Vec<SlotView>, AppError> {
     let loaded = CourseCalendars::load(db, defaults, student, course_id, None, now).await?;
     Ok(loaded.first_bookable().iter().map(|(st_id, slot)| slot_view(*st_id, slot)).collect())
+}
+
+/// Whether `start` can be booked now by `student` with the Student-Teacher `st`, asked of the
+/// same engine that listed it: the slot, or why not. The confirm step and the booking's
+/// transaction both ask here, so a time the page confirms is a time the commit accepts.
+pub async fn check_start(
+    db: &impl ConnectionTrait,
+    defaults: &super::config::BookingDefaults,
+    student: &user::Model,
+    st: &student_teacher::Model,
+    session_minutes: i32,
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Slot, AppError> {
+    let viewer = views::parse_timezone(&student.timezone);
+    let date = start.with_timezone(&viewer).date_naive();
+    let window = busy_window(date, date);
+    let calendar = tutor_calendars(db, st.course_id, Some(st.id), window)
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::NotFound("Student-Teacher".into()))?;
+    let mine = student_busy(db, student.id, window).await?;
+    let policy = defaults.policy(session_minutes.into());
+    let query = SlotQuery {
+        now,
+        viewer_timezone: viewer,
+        from: date,
+        to: date,
+        policy: &policy,
+        rules: &calendar.rules,
+        busy: &calendar.busy,
+        student_busy: &mine,
+    };
+    check_slot(&query, start).map_err(|rejection| match rejection {
+        SlotRejection::Unavailable => AppError::SlotUnavailable,
+        SlotRejection::StudentBusy => AppError::StudentConflict,
+    })
+}
+
+/// A start time as the wizard's URLs and the booking endpoint carry it (RFC 3339).
+pub fn parse_start(start: &str) -> Result<DateTime<Utc>, AppError> {
+    DateTime::parse_from_rfc3339(start)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| AppError::invalid("start", "Expected a start time such as 2026-12-01T14:00:00Z."))
+}
+
+/// A date as the wizard's URLs carry it (`YYYY-MM-DD`).
+pub fn parse_date(date: &str) -> Result<NaiveDate, AppError> {
+    date.parse().map_err(|_| AppError::invalid("date", "Expected a date such as 2026-12-01."))
 }
 
 /// The first and last date of a `YYYY-MM` month.

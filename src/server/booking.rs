@@ -16,14 +16,13 @@ use sea_orm::{
 
 use super::{
     analytics::{Analytics, Event},
-    availability::{busy_window, student_busy, tutor_calendars},
+    availability::{check_start, parse_start},
     config::BookingDefaults,
     db, views,
 };
 use crate::{
     entities::{session, session_status, student_teacher, user},
     error::AppError,
-    slots::{check_slot, SlotQuery, SlotRejection},
 };
 
 /// The longest note a student may leave for the Student-Teacher, in characters.
@@ -42,9 +41,7 @@ pub struct BookingRequest {
 impl BookingRequest {
     /// Checks the endpoint's fields; each refusal names its field.
     pub fn parse(st_id: i32, start: &str, reminders: bool, note: Option<String>, idempotency_key: &str) -> Result<Self, AppError> {
-        let start = DateTime::parse_from_rfc3339(start)
-            .map_err(|_| AppError::invalid("start", "Expected a start time such as 2026-12-01T14:00:00Z."))?
-            .with_timezone(&Utc);
+        let start = parse_start(start)?;
         let note = note.unwrap_or_default().trim().to_owned();
         if note.chars().count() > NOTE_MAX_CHARS {
             return Err(AppError::invalid("note", format!("A note can be at most {NOTE_MAX_CHARS} characters.")));
@@ -103,29 +100,7 @@ async fn commit(
         return Ok(id);
     }
     let course = views::find_course(&txn, st.course_id).await?;
-    let viewer = views::parse_timezone(&student.timezone);
-    let policy = defaults.policy(course.session_minutes.into());
-    let date = request.start.with_timezone(&viewer).date_naive();
-    let window = busy_window(date, date);
-    let calendar = tutor_calendars(&txn, st.course_id, Some(st.id), window)
-        .await?
-        .pop()
-        .ok_or_else(|| AppError::NotFound("Student-Teacher".into()))?;
-    let mine = student_busy(&txn, student.id, window).await?;
-    let query = SlotQuery {
-        now,
-        viewer_timezone: viewer,
-        from: date,
-        to: date,
-        policy: &policy,
-        rules: &calendar.rules,
-        busy: &calendar.busy,
-        student_busy: &mine,
-    };
-    let slot = check_slot(&query, request.start).map_err(|rejection| match rejection {
-        SlotRejection::Unavailable => AppError::SlotUnavailable,
-        SlotRejection::StudentBusy => AppError::StudentConflict,
-    })?;
+    let slot = check_start(&txn, defaults, student, &st, course.session_minutes, request.start, now).await?;
     let inserted = session::ActiveModel {
         course_id: Set(course.id),
         student_id: Set(student.id),

@@ -6,7 +6,7 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 
 use super::{
     calendar_file::CalendarEntry,
-    availability::{busy_window, month_range, slot_view, student_busy, tutor_calendars},
+    availability::{busy_window, check_start, month_range, parse_date, parse_start, slot_view, student_busy, tutor_calendars},
     config::BookingDefaults,
     views,
 };
@@ -17,7 +17,7 @@ use crate::{
     },
     entities::{course, session, student_teacher, user},
     error::AppError,
-    slots::{check_slot, compute_slots, SlotQuery, SlotRejection, SlotResult},
+    slots::{compute_slots, SlotQuery, SlotResult},
 };
 
 /// A Student-Teacher the student may book: active, in a course the student is enrolled in.
@@ -111,7 +111,7 @@ pub async fn day_times(
     date: &str,
     now: DateTime<Utc>,
 ) -> Result<DayTimes, AppError> {
-    let date: NaiveDate = date.parse().map_err(|_| AppError::invalid("date", "Expected a date such as 2026-12-01."))?;
+    let date = parse_date(date)?;
     let found = slots(db, defaults, student, b, (date, date), now).await?;
     let mut clock_changes = Vec::new();
     for (whose, zone) in [("your", &student.timezone), (&*format!("{}'s", b.teacher.name), &b.teacher.timezone)] {
@@ -166,21 +166,10 @@ pub async fn confirm_view(
     start: &str,
     now: DateTime<Utc>,
 ) -> Result<ConfirmView, AppError> {
-    let start = DateTime::parse_from_rfc3339(start)
-        .map_err(|_| AppError::invalid("start", "Expected a start time such as 2026-12-01T14:00:00Z."))?
-        .with_timezone(&Utc);
+    let start = parse_start(start)?;
+    let slot = check_start(db, defaults, student, &b.st, b.course.session_minutes, start, now).await?;
     let viewer = views::parse_timezone(&student.timezone);
-    let date = start.with_timezone(&viewer).date_naive();
-    let window = busy_window(date, date);
-    let calendar = tutor_calendars(db, b.course.id, Some(b.st.id), window).await?.pop();
-    let mine = student_busy(db, student.id, window).await?;
-    let policy = defaults.policy(b.course.session_minutes.into());
-    let (rules, busy) = calendar.as_ref().map_or((&[][..], &[][..]), |c| (&c.rules[..], &c.busy[..]));
-    let query = SlotQuery { now, viewer_timezone: viewer, from: date, to: date, policy: &policy, rules, busy, student_busy: &mine };
-    let slot = check_slot(&query, start).map_err(|rejection| match rejection {
-        SlotRejection::Unavailable => AppError::SlotUnavailable,
-        SlotRejection::StudentBusy => AppError::StudentConflict,
-    })?;
+    let date = slot.local_date;
     let (date_label, time_label) = views::session_labels(slot.start, slot.end, viewer);
     let tutor_zone = views::parse_timezone(&b.teacher.timezone);
     let tutor_time = same_clock_differs(viewer, tutor_zone, slot.start).then(|| {
