@@ -11,3 +11,4 @@ mod http;
 mod profile;
 mod schedule_later;
 mod seed;
+mod settings;
