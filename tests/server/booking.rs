@@ -215,3 +215,51 @@ crate::on_both_backends!(
     concurrent_requests_for_one_slot_book_it_once,
     concurrent_overlapping_bookings_of_one_student_book_one,
 );
+
+mod wizard {
+    use super::*;
+    use session_booking::api::wizard::DayTimes;
+
+    async fn each_choice_is_recorded_once_and_leads_to_the_next_step(backend: Backend) {
+        let app = TestApp::new(backend).await;
+        let maya = app.login("maya@student.test").await;
+        let tom = app.st_id("tom@tutor.test", "Algebra I").await;
+        let start = first_free_start(&app, &maya, tom).await;
+        let date = chrono::DateTime::parse_from_rfc3339(&start).unwrap().with_timezone(&chrono_tz::America::New_York).date_naive().to_string();
+        let (st, page) = (tom.to_string(), "/courses/1/book");
+
+        let res = app.post_form("select_date", &[("st_id", &st), ("date", &date), ("page", page)], Some(&maya)).await;
+        assert_eq!(res.headers()[header::LOCATION], format!("{page}?st={st}&date={date}").as_str());
+        let res = app.post_form("select_time", &[("st_id", &st), ("start", &start), ("page", page)], Some(&maya)).await;
+        assert_eq!(res.headers()[header::LOCATION], format!("{page}?st={st}&date={date}&start={start}").as_str());
+        assert_eq!(app.events("date_selected").await, [serde_json::json!({ "date": date })]);
+        assert_eq!(app.events("time_selected").await, [serde_json::json!({ "time": start, "st_id": tom })]);
+
+        // A page outside the booking routes is refused, not followed.
+        let res = app.call("select_date", &[("st_id", &st), ("date", &date), ("page", "https://evil.test/")], Some(&maya)).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        // Every step renders, and an unknown course is a 404 page.
+        for url in [format!("{page}?st={st}"), format!("{page}?st={st}&week=this"), format!("{page}?st={st}&date={date}"), format!("{page}?st={st}&date={date}&start={start}")] {
+            assert_eq!(app.get(&url, Some(&maya)).await.status(), StatusCode::OK, "{url}");
+        }
+        assert_eq!(app.get("/courses/4242/book", Some(&maya)).await.status(), StatusCode::NOT_FOUND);
+    }
+
+    async fn a_date_when_clocks_change_says_so(backend: Backend) {
+        let app = TestApp::new(backend).await;
+        let maya = app.login("maya@student.test").await;
+        let tom = app.st_id("tom@tutor.test", "Algebra I").await.to_string();
+        let day = async |date: &str| -> DayTimes {
+            ok_json(app.call("load_day_times", &[("st_id", tom.as_str()), ("date", date)], Some(&maya)).await).await
+        };
+        // New York springs forward on 14 March 2027; London on 28 March.
+        let ny = day("2027-03-14").await;
+        assert_eq!(ny.clock_changes, ["Clocks change on this date in your timezone (UTC-05:00 to UTC-04:00)."]);
+        let london = day("2027-03-28").await;
+        assert_eq!(london.clock_changes, ["Clocks change on this date in Tom Walker's timezone (UTC+00:00 to UTC+01:00)."]);
+        let plain = day("2027-03-20").await;
+        assert!(plain.clock_changes.is_empty());
+    }
+
+    crate::on_both_backends!(each_choice_is_recorded_once_and_leads_to_the_next_step, a_date_when_clocks_change_says_so);
+}
