@@ -1,5 +1,6 @@
 //! session-booking: one Leptos crate, built to wasm (`hydrate`) for the browser and to an axum
-//! server (`ssr`). Pages render on the server; only islands and `client` run in the browser.
+//! server (`ssr`). Pages render on the server; only islands (none yet) and `client` run in the
+//! browser.
 // The booking steps' view types nest deeper than rustc's default limit of 128 when laid out.
 #![recursion_limit = "256"]
 pub mod api;

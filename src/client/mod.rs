@@ -1,5 +1,6 @@
-//! Browser behaviour of the whole page, installed once by the `hydrate` entry point. Interactive
-//! components of their own are islands beside the page that uses them.
+//! Browser behaviour, installed once by the `hydrate` entry point and attached to the window,
+//! so it keeps working as the islands router patches pages in: no page needs an island yet.
+//! A component with state of its own would be an `#[island]` beside the page that uses it.
 mod date_grid;
 
 use std::{
