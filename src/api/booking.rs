@@ -22,49 +22,14 @@ pub struct BookingPage {
 /// records the `page_view`.
 #[server(endpoint = "load_booking_page")]
 pub async fn load_booking_page(course_id: Option<i32>, st_id: Option<i32>, #[server(default)] arrived: bool) -> Result<BookingPage, AppError> {
-    use crate::{
-        entities::student_teacher,
-        server::{analytics::Event, request::{app_state, require_student}, views},
-    };
-    use sea_orm::EntityTrait;
-
-    let state = app_state()?;
-    let student = require_student()?;
-    let db = &state.db;
-
-    let preselected_row = match st_id {
-        Some(id) => Some(
-            student_teacher::Entity::find_by_id(id)
-                .one(db)
-                .await?
-                .ok_or_else(|| AppError::NotFound("Student-Teacher".into()))?,
-        ),
-        None => None,
-    };
-    let course_id = match (course_id, &preselected_row) {
-        (Some(course_id), Some(st)) if st.course_id != course_id => {
-            return Err(AppError::NotFound("Student-Teacher".into()));
-        }
-        (Some(course_id), _) => course_id,
-        (None, Some(st)) => st.course_id,
-        (None, None) => return Err(AppError::invalid("course_id", "Choose a course to book.")),
-    };
-    let entry = state.catalog.course(db, course_id).await?;
-    let enrolled = views::is_enrolled(db, student.id, course_id).await?;
-    let teachers = if enrolled { entry.teachers.clone() } else { Vec::new() };
-    // A pre-selected Student-Teacher who is no longer active is shown as unavailable, not booked.
-    let preselected = preselected_row.and_then(|st| teachers.iter().find(|t| t.st_id == st.id).cloned());
-
+    use crate::server::{analytics::Event, request::{app_state, require_student}, wizard};
+    let (state, student) = (app_state()?, require_student()?);
+    let page = wizard::booking_page(&state.db, &state.catalog, &student, course_id, st_id).await?;
     if arrived {
-        state.analytics.record(Some(student.id), Event::PageView { course_id, st_preselected: st_id.is_some() }, chrono::Utc::now());
+        let st_preselected = st_id.is_some();
+        state.analytics.record(Some(student.id), Event::PageView { course_id: page.course.id, st_preselected }, chrono::Utc::now());
     }
-    Ok(BookingPage {
-        course: views::course_summary(&entry.course),
-        enrolled,
-        teachers,
-        preselected,
-        student_timezone: student.timezone,
-    })
+    Ok(page)
 }
 
 /// Step 1's choice of a Student-Teacher: records `st_selected` and goes on to step 2.

@@ -2,16 +2,18 @@
 //! student and one Student-Teacher. Each function is given `now`.
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 
 use super::{
     calendar_file::CalendarEntry,
+    catalog::Catalog,
     availability::{busy_window, check_start, month_range, parse_date, parse_start, slot_view, student_busy, tutor_calendars},
     config::BookingDefaults,
     views,
 };
 use crate::{
     api::{
+        booking::BookingPage,
         wizard::{BookedView, ConfirmView, DayTimes, MonthDays},
         TeacherCard,
     },
@@ -19,6 +21,40 @@ use crate::{
     error::AppError,
     slots::{compute_slots, SlotQuery, SlotResult},
 };
+
+/// The booking page for a course (`/courses/{course_id}/book`) or for one Student-Teacher
+/// (`/book/{st_id}`): the course, whether the student may book it, and with whom.
+pub async fn booking_page(
+    db: &DatabaseConnection,
+    catalog: &Catalog,
+    student: &user::Model,
+    course_id: Option<i32>,
+    st_id: Option<i32>,
+) -> Result<BookingPage, AppError> {
+    let not_found = || AppError::NotFound("Student-Teacher".into());
+    let preselected_row = match st_id {
+        Some(id) => Some(student_teacher::Entity::find_by_id(id).one(db).await?.ok_or_else(not_found)?),
+        None => None,
+    };
+    let course_id = match (course_id, &preselected_row) {
+        (Some(course_id), Some(st)) if st.course_id != course_id => return Err(not_found()),
+        (Some(course_id), _) => course_id,
+        (None, Some(st)) => st.course_id,
+        (None, None) => return Err(AppError::invalid("course_id", "Choose a course to book.")),
+    };
+    let entry = catalog.course(db, course_id).await?;
+    let enrolled = views::is_enrolled(db, student.id, course_id).await?;
+    let teachers = if enrolled { entry.teachers.clone() } else { Vec::new() };
+    // A pre-selected Student-Teacher who is no longer active is shown as unavailable, not booked.
+    let preselected = preselected_row.and_then(|st| teachers.iter().find(|t| t.st_id == st.id).cloned());
+    Ok(BookingPage {
+        course: views::course_summary(&entry.course),
+        enrolled,
+        teachers,
+        preselected,
+        student_timezone: student.timezone.clone(),
+    })
+}
 
 /// A Student-Teacher the student may book: active, in a course the student is enrolled in.
 pub struct Bookable {
