@@ -68,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(refuse_cross_site))
         .layer(middleware::from_fn(honest_status))
         .layer(middleware::map_response(revalidate_pages))
+        .layer(middleware::map_response_with_state(state.settings.server.secure_cookies, security_headers))
         // Compresses what is made per request (pages, server-function answers); the bundle
         // is served precompressed and passes through untouched. Level 4: brotli's default (11)
         // halved the booking page's throughput for a few hundred bytes.
@@ -131,6 +132,20 @@ async fn honest_status(request: Request, next: Next) -> Response {
         parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// Headers every answer carries: no framing (clickjacking), no MIME sniffing, no full URLs
+/// (which hold booking details) sent to other sites, and HTTPS-only once cookies are.
+async fn security_headers(State(https): State<bool>, mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static("frame-ancestors 'none'"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    if https {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    }
+    response
 }
 
 /// Pages are made for one person and change with every booking: a browser may keep one but
@@ -239,8 +254,28 @@ pub async fn serve(settings: Settings) -> anyhow_free::Result<()> {
     Ok(())
 }
 
+/// Ctrl-C, or SIGTERM from a process manager or a deploy: stop accepting, finish what is in
+/// flight, then exit.
 async fn shutdown_signal() {
-    let _ = tokio::signal::ctrl_c().await;
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
 }
 
 /// A boxed error for the binary's entry points; the library's own functions use typed errors.

@@ -51,6 +51,10 @@ async fn pages_are_compressed_and_revalidated(backend: Backend) {
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()[header::CONTENT_ENCODING], "br");
     assert_eq!(res.headers()[header::CACHE_CONTROL], "private, no-cache");
+    assert_eq!(res.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(res.headers()[header::CONTENT_SECURITY_POLICY], "frame-ancestors 'none'");
+    assert_eq!(res.headers()[header::REFERRER_POLICY], "strict-origin-when-cross-origin");
+    assert!(res.headers().get(header::STRICT_TRANSPORT_SECURITY).is_none(), "HSTS only behind HTTPS");
 }
 
 /// The bundle is served from the files `cargo leptos build --release -P` writes: the brotli
