@@ -36,19 +36,29 @@ pub struct DayTimes {
     pub clock_changes: Vec<String>,
 }
 
-/// Step 4: what the student is about to book.
+/// A session as the confirm step and the confirmation screen both show it, in the student's
+/// timezone.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ConfirmView {
-    pub course_id: i32,
+pub struct SessionSummary {
     pub course_title: String,
-    pub teacher: TeacherCard,
-    pub date: String,
-    /// RFC 3339 UTC, as the slot's start.
-    pub start: String,
+    pub teacher_name: String,
+    pub teacher_avatar: Avatar,
+    /// "Tuesday, December 1, 2026"
     pub date_label: String,
     /// "9:00 AM – 10:00 AM EST"
     pub time_label: String,
     pub session_minutes: i32,
+}
+
+/// Step 4: what the student is about to book.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConfirmView {
+    pub course_id: i32,
+    pub teacher: TeacherCard,
+    pub summary: SessionSummary,
+    pub date: String,
+    /// RFC 3339 UTC, as the slot's start.
+    pub start: String,
     /// The same time on the tutor's clock, when it differs.
     pub tutor_time: Option<String>,
     pub timezone_label: String,
@@ -61,12 +71,7 @@ pub struct ConfirmView {
 pub struct BookedView {
     pub session_id: i32,
     pub course_id: i32,
-    pub course_title: String,
-    pub teacher_name: String,
-    pub teacher_avatar: Avatar,
-    pub date_label: String,
-    pub time_label: String,
-    pub session_minutes: i32,
+    pub summary: SessionSummary,
     pub google_url: String,
     pub outlook_url: String,
 }

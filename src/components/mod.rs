@@ -2,6 +2,7 @@
 pub mod avatar;
 pub mod error_panel;
 pub mod post_form;
+pub mod session_summary;
 pub mod site_header;
 pub mod teacher_identity;
 pub mod teacher_meta;

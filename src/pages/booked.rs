@@ -4,7 +4,7 @@ use leptos_meta::Title;
 
 use crate::{
     api::wizard::load_booked,
-    components::{avatar::Avatar, error_panel::ErrorPanel, use_resource_by_id},
+    components::{error_panel::ErrorPanel, session_summary::SessionSummary, use_resource_by_id},
 };
 
 #[component]
@@ -21,14 +21,7 @@ pub fn BookedPage() -> impl IntoView {
                             <section class="confirmation" aria-labelledby="booked-title">
                                 <div class="confirmation-icon" aria-hidden="true">"✓"</div>
                                 <h1 id="booked-title" tabindex="-1">"Session Booked!"</h1>
-                                <dl class="summary card">
-                                    <div><dt>"Course"</dt><dd>{b.course_title.clone()}</dd></div>
-                                    <div><dt>"Student-Teacher"</dt>
-                                        <dd class="summary-teacher"><Avatar avatar=b.teacher_avatar.clone() size="sm"/>{b.teacher_name.clone()}</dd></div>
-                                    <div><dt>"Date"</dt><dd>{b.date_label.clone()}</dd></div>
-                                    <div><dt>"Time"</dt><dd>{b.time_label.clone()}</dd></div>
-                                    <div><dt>"Duration"</dt><dd>{format!("{} minutes", b.session_minutes)}</dd></div>
-                                </dl>
+                                <SessionSummary summary=b.summary.clone()/>
                                 <h2 class="add-to-calendar-title">"Add to Calendar"</h2>
                                 <ul class="calendar-links" role="list">
                                     <li><a class="btn btn-secondary" href=b.google_url.clone() target="_blank" rel="noopener external">"Google Calendar"</a></li>

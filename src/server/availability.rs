@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use super::views;
 use crate::{
     api::availability::{MonthAvailability, SlotView},
-    entities::{availability, session, session_status, student_teacher, user},
+    entities::{availability, course, session, session_status, student_teacher, user},
     error::AppError,
     slots::{check_slot, compute_slots, Interval, LocalTime, Policy, Slot, SlotQuery, SlotRejection, SlotResult, WeeklyRule},
 };
@@ -131,38 +131,36 @@ pub fn slot_view(st_id: i32, slot: &Slot) -> SlotView {
     }
 }
 
-/// Everything the slot engine needs for a course's tutors (or one of them) and one student,
-/// from today to the booking horizon: one query per table.
-struct CourseCalendars {
+/// Everything the slot engine needs for a course's tutors (or one of them) and one student:
+/// one query per table. Its busy times cover the student's dates `dates` (by default today to
+/// the horizon, outside which no slot lies, whichever dates are asked for).
+pub struct CourseCalendars {
     now: DateTime<Utc>,
     viewer: Tz,
     policy: Policy,
     today: NaiveDate,
     horizon_end: NaiveDate,
-    calendars: Vec<TutorCalendar>,
+    pub calendars: Vec<TutorCalendar>,
     mine: Vec<Interval>,
 }
 
 impl CourseCalendars {
-    async fn load(
+    /// The caller has checked that `student` may book `course`.
+    pub async fn load(
         db: &impl ConnectionTrait,
         defaults: &super::config::BookingDefaults,
         student: &user::Model,
-        course_id: i32,
+        course: &course::Model,
         st_id: Option<i32>,
+        dates: Option<(NaiveDate, NaiveDate)>,
         now: DateTime<Utc>,
     ) -> Result<Self, AppError> {
-        let course = views::find_course(db, course_id).await?;
-        if !views::is_enrolled(db, student.id, course_id).await? {
-            return Err(AppError::NotEnrolled);
-        }
         let viewer = views::parse_timezone(&student.timezone);
-        // No slot lies before today or past the horizon, so sessions outside that span never
-        // matter, whichever dates are asked for.
         let today = now.with_timezone(&viewer).date_naive();
         let horizon_end = (now + Duration::days(defaults.horizon_days)).with_timezone(&viewer).date_naive();
-        let window = busy_window(today, horizon_end);
-        let calendars = tutor_calendars(db, course_id, st_id, window).await?;
+        let (from, to) = dates.unwrap_or((today, horizon_end));
+        let window = busy_window(from, to);
+        let calendars = tutor_calendars(db, course.id, st_id, window).await?;
         if st_id.is_some() && calendars.is_empty() {
             return Err(AppError::NotFound("Student-Teacher".into()));
         }
@@ -171,8 +169,8 @@ impl CourseCalendars {
         Ok(Self { now, viewer, policy, today, horizon_end, calendars, mine })
     }
 
-    fn slots(&self, cal: &TutorCalendar, from: NaiveDate, to: NaiveDate) -> SlotResult {
-        compute_slots(&SlotQuery {
+    fn query<'a>(&'a self, cal: &'a TutorCalendar, from: NaiveDate, to: NaiveDate) -> SlotQuery<'a> {
+        SlotQuery {
             now: self.now,
             viewer_timezone: self.viewer,
             from,
@@ -181,11 +179,15 @@ impl CourseCalendars {
             rules: &cal.rules,
             busy: &cal.busy,
             student_busy: &self.mine,
-        })
+        }
+    }
+
+    pub fn slots(&self, cal: &TutorCalendar, from: NaiveDate, to: NaiveDate) -> SlotResult {
+        compute_slots(&self.query(cal, from, to))
     }
 
     /// Each tutor's first bookable slot from now to the horizon, if they have one.
-    fn first_bookable(&self) -> Vec<(i32, Slot)> {
+    pub fn first_bookable(&self) -> Vec<(i32, Slot)> {
         self.calendars
             .iter()
             .filter_map(|cal| {
@@ -207,7 +209,8 @@ pub async fn month_availability(
     now: DateTime<Utc>,
 ) -> Result<MonthAvailability, AppError> {
     let (from, to) = month_range(month)?;
-    let loaded = CourseCalendars::load(db, defaults, student, course_id, st_id, now).await?;
+    let course = views::enrolled_course(db, student.id, course_id).await?;
+    let loaded = CourseCalendars::load(db, defaults, student, &course, st_id, None, now).await?;
     let mut slots = Vec::new();
     let mut days = std::collections::BTreeSet::new();
     for cal in &loaded.calendars {
@@ -235,7 +238,8 @@ pub async fn next_by_tutor(
     course_id: i32,
     now: DateTime<Utc>,
 ) -> Result<Vec<SlotView>, AppError> {
-    let loaded = CourseCalendars::load(db, defaults, student, course_id, None, now).await?;
+    let course = views::enrolled_course(db, student.id, course_id).await?;
+    let loaded = CourseCalendars::load(db, defaults, student, &course, None, None, now).await?;
     Ok(loaded.first_bookable().iter().map(|(st_id, slot)| slot_view(*st_id, slot)).collect())
 }
 
@@ -246,31 +250,16 @@ pub async fn check_start(
     db: &impl ConnectionTrait,
     defaults: &super::config::BookingDefaults,
     student: &user::Model,
-    st: &student_teacher::Model,
-    session_minutes: i32,
+    course: &course::Model,
+    st_id: i32,
     start: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<Slot, AppError> {
-    let viewer = views::parse_timezone(&student.timezone);
-    let date = start.with_timezone(&viewer).date_naive();
-    let window = busy_window(date, date);
-    let calendar = tutor_calendars(db, st.course_id, Some(st.id), window)
-        .await?
-        .pop()
-        .ok_or_else(|| AppError::NotFound("Student-Teacher".into()))?;
-    let mine = student_busy(db, student.id, window).await?;
-    let policy = defaults.policy(session_minutes.into());
-    let query = SlotQuery {
-        now,
-        viewer_timezone: viewer,
-        from: date,
-        to: date,
-        policy: &policy,
-        rules: &calendar.rules,
-        busy: &calendar.busy,
-        student_busy: &mine,
-    };
-    check_slot(&query, start).map_err(|rejection| match rejection {
+    let date = start.with_timezone(&views::parse_timezone(&student.timezone)).date_naive();
+    // Only the busy times around that date: the booking's transaction reads no more than it must.
+    let loaded = CourseCalendars::load(db, defaults, student, course, Some(st_id), Some((date, date)), now).await?;
+    let calendar = loaded.calendars.first().ok_or_else(|| AppError::NotFound("Student-Teacher".into()))?;
+    check_slot(&loaded.query(calendar, date, date), start).map_err(|rejection| match rejection {
         SlotRejection::Unavailable => AppError::SlotUnavailable,
         SlotRejection::StudentBusy => AppError::StudentConflict,
     })

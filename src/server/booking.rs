@@ -67,12 +67,24 @@ pub async fn book(
     if let Some(id) = booked_with_key(db, student.id, &request.idempotency_key).await? {
         return Ok(id);
     }
-    let outcome = commit(db, defaults, analytics, student, request, now).await;
-    match &outcome {
-        Ok(session_id) => analytics.record(Some(student.id), Event::BookingSuccess { session_id: *session_id }, now),
-        Err(error) => analytics.record(Some(student.id), Event::BookingFailed { error_type: error.booking_error_type() }, now),
+    match commit(db, defaults, analytics, student, request, now).await {
+        Ok(Committed::New(session_id)) => {
+            analytics.record(Some(student.id), Event::BookingSuccess { session_id }, now);
+            Ok(session_id)
+        }
+        Ok(Committed::Earlier(session_id)) => Ok(session_id),
+        Err(error) => {
+            analytics.record(Some(student.id), Event::BookingFailed { error_type: error.booking_error_type() }, now);
+            Err(error)
+        }
     }
-    outcome
+}
+
+/// What the transaction found: a session it made, or one an earlier request with the same key
+/// made while this one waited (recorded as a success then, not again now).
+enum Committed {
+    New(i32),
+    Earlier(i32),
 }
 
 async fn commit(
@@ -82,7 +94,7 @@ async fn commit(
     student: &user::Model,
     request: &BookingRequest,
     now: DateTime<Utc>,
-) -> Result<i32, AppError> {
+) -> Result<Committed, AppError> {
     let txn = db::begin_write(db).await?;
     let st = student_teacher::Entity::find_by_id(request.st_id)
         .one(&txn)
@@ -97,10 +109,10 @@ async fn commit(
     lock_people(&txn, [st.user_id, student.id]).await?;
     // A request with the same key may have committed while this one waited for the lock.
     if let Some(id) = booked_with_key(&txn, student.id, &request.idempotency_key).await? {
-        return Ok(id);
+        return Ok(Committed::Earlier(id));
     }
     let course = views::find_course(&txn, st.course_id).await?;
-    let slot = check_start(&txn, defaults, student, &st, course.session_minutes, request.start, now).await?;
+    let slot = check_start(&txn, defaults, student, &course, st.id, request.start, now).await?;
     let inserted = session::ActiveModel {
         course_id: Set(course.id),
         student_id: Set(student.id),
@@ -117,7 +129,7 @@ async fn commit(
     .insert(&txn)
     .await?;
     txn.commit().await?;
-    Ok(inserted.id)
+    Ok(Committed::New(inserted.id))
 }
 
 /// Locks the people a booking involves, so that bookings touching either take turns. SQLite

@@ -58,6 +58,15 @@ pub async fn is_enrolled(db: &impl ConnectionTrait, student_id: i32, course_id: 
         .is_some())
 }
 
+/// The course, if the student is enrolled in it.
+pub async fn enrolled_course(db: &impl ConnectionTrait, student_id: i32, course_id: i32) -> Result<course::Model, AppError> {
+    let course = find_course(db, course_id).await?;
+    if !is_enrolled(db, student_id, course_id).await? {
+        return Err(AppError::NotEnrolled);
+    }
+    Ok(course)
+}
+
 /// The student's open "Schedule Later" request for a course, if any.
 pub async fn open_request(
     db: &impl ConnectionTrait,

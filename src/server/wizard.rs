@@ -7,19 +7,19 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 use super::{
     calendar_file::CalendarEntry,
     catalog::Catalog,
-    availability::{busy_window, check_start, month_range, parse_date, parse_start, slot_view, student_busy, tutor_calendars},
+    availability::{check_start, month_range, parse_date, parse_start, slot_view, CourseCalendars},
     config::BookingDefaults,
     views,
 };
 use crate::{
     api::{
         booking::BookingPage,
-        wizard::{BookedView, ConfirmView, DayTimes, MonthDays},
+        wizard::{BookedView, ConfirmView, DayTimes, MonthDays, SessionSummary},
         TeacherCard,
     },
     entities::{course, session, student_teacher, user},
     error::AppError,
-    slots::{compute_slots, SlotQuery, SlotResult},
+    slots::SlotResult,
 };
 
 /// The booking page for a course (`/courses/{course_id}/book`) or for one Student-Teacher
@@ -89,22 +89,8 @@ async fn slots(
     (from, to): (NaiveDate, NaiveDate),
     now: DateTime<Utc>,
 ) -> Result<SlotResult, AppError> {
-    let window = busy_window(from, to);
-    let Some(calendar) = tutor_calendars(db, b.course.id, Some(b.st.id), window).await?.pop() else {
-        return Ok(SlotResult::default());
-    };
-    let mine = student_busy(db, student.id, window).await?;
-    let policy = defaults.policy(b.course.session_minutes.into());
-    Ok(compute_slots(&SlotQuery {
-        now,
-        viewer_timezone: views::parse_timezone(&student.timezone),
-        from,
-        to,
-        policy: &policy,
-        rules: &calendar.rules,
-        busy: &calendar.busy,
-        student_busy: &mine,
-    }))
+    let loaded = CourseCalendars::load(db, defaults, student, &b.course, Some(b.st.id), Some((from, to)), now).await?;
+    Ok(loaded.calendars.first().map(|cal| loaded.slots(cal, from, to)).unwrap_or_default())
 }
 
 /// Step 2: the month's days with a bookable time, and the first bookable time at all.
@@ -203,10 +189,9 @@ pub async fn confirm_view(
     now: DateTime<Utc>,
 ) -> Result<ConfirmView, AppError> {
     let start = parse_start(start)?;
-    let slot = check_start(db, defaults, student, &b.st, b.course.session_minutes, start, now).await?;
+    let slot = check_start(db, defaults, student, &b.course, b.st.id, start, now).await?;
     let viewer = views::parse_timezone(&student.timezone);
     let date = slot.local_date;
-    let (date_label, time_label) = views::session_labels(slot.start, slot.end, viewer);
     let tutor_zone = views::parse_timezone(&b.teacher.timezone);
     let tutor_time = same_clock_differs(viewer, tutor_zone, slot.start).then(|| {
         let (tutor_date, tutor_time) = views::session_labels(slot.start, slot.end, tutor_zone);
@@ -214,17 +199,26 @@ pub async fn confirm_view(
     });
     Ok(ConfirmView {
         course_id: b.course.id,
-        course_title: b.course.title.clone(),
         teacher: b.card(),
+        summary: session_summary(&b.course, &b.teacher, (slot.start, slot.end), viewer),
         date: date.to_string(),
         start: slot.start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        date_label,
-        time_label,
-        session_minutes: b.course.session_minutes,
         tutor_time,
         timezone_label: timezone_label(&student.timezone),
         idempotency_key: new_idempotency_key(),
     })
+}
+
+fn session_summary(course: &course::Model, teacher: &user::Model, (start, end): (DateTime<Utc>, DateTime<Utc>), viewer: Tz) -> SessionSummary {
+    let (date_label, time_label) = views::session_labels(start, end, viewer);
+    SessionSummary {
+        course_title: course.title.clone(),
+        teacher_name: teacher.name.clone(),
+        teacher_avatar: views::avatar(teacher),
+        date_label,
+        time_label,
+        session_minutes: course.session_minutes,
+    }
 }
 
 /// A session with its tutor and course, found only for its own student.
@@ -247,17 +241,11 @@ fn calendar_entry<'a>(s: &'a session::Model, title: &'a str) -> CalendarEntry<'a
 /// The confirmation screen of a session, for its own student only.
 pub async fn booked_view(db: &impl ConnectionTrait, student: &user::Model, session_id: i32) -> Result<BookedView, AppError> {
     let (s, teacher, course) = own_session(db, student, session_id).await?;
-    let (date_label, time_label) = views::session_labels(s.start_at, s.end_at, views::parse_timezone(&student.timezone));
     let title = format!("{} with {}", course.title, teacher.name);
     let entry = calendar_entry(&s, &title);
     Ok(BookedView {
         session_id: s.id,
-        course_title: course.title.clone(),
-        teacher_name: teacher.name.clone(),
-        teacher_avatar: views::avatar(&teacher),
-        date_label,
-        time_label,
-        session_minutes: course.session_minutes,
+        summary: session_summary(&course, &teacher, (s.start_at, s.end_at), views::parse_timezone(&student.timezone)),
         course_id: course.id,
         google_url: entry.google_link(),
         outlook_url: entry.outlook_link(),

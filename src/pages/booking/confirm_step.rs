@@ -6,7 +6,7 @@ use crate::{
         wizard::{BookSession, ConfirmView},
         TeacherCard,
     },
-    components::{avatar::Avatar, error_panel::ErrorPanel, post_form::PostForm},
+    components::{error_panel::ErrorPanel, post_form::PostForm, session_summary::SessionSummary},
     error::AppError,
 };
 
@@ -42,15 +42,7 @@ fn ConfirmForm(view: ConfirmView, links: StepLinks, error: Option<AppError>) -> 
     let back = links.time(&view.date);
     let note_label = format!("Note for {} (optional)", view.teacher.name);
     view! {
-        <dl class="summary card">
-            <div><dt>"Course"</dt><dd>{view.course_title.clone()}</dd></div>
-            <div><dt>"Student-Teacher"</dt>
-                <dd class="summary-teacher"><Avatar avatar=view.teacher.avatar.clone() size="sm"/>{view.teacher.name.clone()}</dd></div>
-            <div><dt>"Date"</dt><dd>{view.date_label.clone()}</dd></div>
-            <div><dt>"Time"</dt><dd>{view.time_label.clone()} <span class="muted">{format!(" · {}", view.timezone_label)}</span></dd></div>
-            <div><dt>"Duration"</dt><dd>{format!("{} minutes", view.session_minutes)}</dd></div>
-            {view.tutor_time.clone().map(|t| view! { <div><dt>"Their time"</dt><dd>{t}</dd></div> })}
-        </dl>
+        <SessionSummary summary=view.summary.clone() time_note=view.timezone_label.clone() their_time=view.tutor_time.clone()/>
         {error.map(|e| booking_error(e, view.course_id))}
         <PostForm action=BookSession::PATH label="Book Session" busy_label="Booking…" button_class="btn btn-primary btn-block book-button" form_class="confirm-form stack">
             <input type="hidden" name="st_id" value=view.teacher.st_id/>
