@@ -4,6 +4,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261124_000001_create_tables;
 mod m20261125_000001_booking_idempotency;
+mod m20261125_000002_login_hardening;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261124_000001_create_tables::Migration),
             Box::new(m20261125_000001_booking_idempotency::Migration),
+            Box::new(m20261125_000002_login_hardening::Migration),
         ]
     }
 }

@@ -27,6 +27,9 @@ pub enum AppError {
     /// The student has another session overlapping the slot.
     #[error("You have another session at this time.")]
     StudentConflict,
+    /// Arguments that did not decode: a wrong type, a missing field, a body not a form.
+    #[error("This request was not understood ({0}).")]
+    Malformed(String),
     #[error("Something went wrong. Please try again.")]
     Internal,
     /// The request never reached our code (network down, server restarting, bad encoding).
@@ -48,7 +51,7 @@ impl AppError {
             Self::SlotUnavailable | Self::StudentConflict => 409,
             Self::TooManyAttempts => 429,
             // On the server, a request that never reached our code did not parse.
-            Self::InvalidInput { .. } | Self::Transport(_) => 400,
+            Self::InvalidInput { .. } | Self::Malformed(_) | Self::Transport(_) => 400,
             Self::Internal => 500,
         }
     }
@@ -59,7 +62,7 @@ impl AppError {
             Self::NotEnrolled => "not_enrolled",
             Self::SlotUnavailable => "slot_unavailable",
             Self::StudentConflict => "student_conflict",
-            Self::InvalidInput { .. } | Self::Transport(_) | Self::NotFound(_) => "invalid_input",
+            Self::InvalidInput { .. } | Self::Malformed(_) | Self::Transport(_) | Self::NotFound(_) => "invalid_input",
             _ => "booking_failed",
         }
     }
@@ -69,7 +72,12 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        Self::Transport(value.to_string())
+        match value {
+            ServerFnErrorErr::Args(problem) => Self::Malformed(problem),
+            ServerFnErrorErr::MissingArg(name) => Self::Malformed(format!("{name} is missing")),
+            ServerFnErrorErr::Registration(_) => Self::NotFound("Server function".into()),
+            other => Self::Transport(other.to_string()),
+        }
     }
 }
 

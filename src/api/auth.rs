@@ -12,16 +12,22 @@ fn set_session_cookie(token: Option<&str>, secure: bool) {
     }
 }
 
+/// Longest email address (RFC 5321's limit for a path) and password accepted: anything longer
+/// is refused before any work, so a megabyte "password" costs nothing to hash.
+pub const MAX_EMAIL_CHARS: usize = 254;
+pub const MAX_PASSWORD_CHARS: usize = 1024;
+
 /// Checks the credentials, starts a login session and goes to `next` (a path on this site).
 #[server(endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    use crate::server::{auth, request::app_state};
+    use crate::server::{auth, request::{app_state, client_ip}};
 
     let state = app_state()?;
     let next = auth::safe_next(next.as_deref());
-    match auth::authenticate(&state, &email, &password).await {
+    let now = chrono::Utc::now();
+    match auth::authenticate(&state, client_ip(), &email, &password, now).await {
         Ok(user) => {
-            let token = auth::start_session(&state.db, user.id, chrono::Utc::now()).await?;
+            let token = auth::start_session(&state.db, user.id, now).await?;
             set_session_cookie(Some(&token), state.settings.server.secure_cookies);
             leptos_axum::redirect(next);
             Ok(())

@@ -15,13 +15,30 @@ pub struct TimezoneChoice {
 pub struct Settings {
     pub timezone: String,
     pub choices: Vec<TimezoneChoice>,
+    /// Live login sessions of this student other than the one asking.
+    pub other_devices: u64,
 }
 
 #[server(endpoint = "load_settings")]
 pub async fn load_settings() -> Result<Settings, AppError> {
-    use crate::server::{request::require_student, wizard::timezone_choices};
-    let student = require_student()?;
-    Ok(Settings { choices: timezone_choices(&student.timezone), timezone: student.timezone })
+    use crate::server::{auth, request::{app_state, login_session_id, require_student}, wizard::timezone_choices};
+    let (state, student) = (app_state()?, require_student()?);
+    let keep = login_session_id().ok_or(AppError::NotAuthenticated)?;
+    let other_devices = auth::count_other_sessions(&state.db, student.id, keep, state.settings.server.session_idle(), chrono::Utc::now()).await?;
+    Ok(Settings { choices: timezone_choices(&student.timezone), timezone: student.timezone, other_devices })
+}
+
+/// Ends the student's login sessions on every other device (a lost phone, a shared computer)
+/// and comes back to the settings page, which says how many ended.
+#[server(endpoint = "sign_out_other_devices")]
+pub async fn sign_out_other_devices(next: Option<String>) -> Result<(), AppError> {
+    use crate::server::{auth, request::{app_state, login_session_id, require_student}, urlencode};
+    let (state, student) = (app_state()?, require_student()?);
+    let keep = login_session_id().ok_or(AppError::NotAuthenticated)?;
+    let ended = auth::end_other_sessions(&state.db, student.id, keep).await?;
+    let next = urlencode(auth::safe_next(next.as_deref()));
+    leptos_axum::redirect(&format!("/settings?signed_out={ended}&next={next}"));
+    Ok(())
 }
 
 /// Changes the student's timezone and returns them to `next` (a path on this site), such as

@@ -15,8 +15,30 @@ use leptos::prelude::{document, request_animation_frame, window};
 /// Set on a form while its post is on its way; styles show the busy label.
 const BUSY: &str = "data-busy";
 
+/// A navigation on its way, and the element that had focus when it began.
+#[derive(Default)]
+struct Navigation {
+    pending: Cell<bool>,
+    from: RefCell<Option<Element>>,
+}
+
+impl Navigation {
+    fn start(&self) {
+        self.pending.set(true);
+        *self.from.borrow_mut() = document().active_element();
+    }
+
+    /// Focus the reader has moved elsewhere since the navigation began is theirs to keep.
+    fn focus_is_unclaimed(&self) -> bool {
+        let from = self.from.borrow_mut().take();
+        let Some(active) = document().active_element() else { return true };
+        let on_body = document().body().is_some_and(|body| active.is_same_node(Some(&body)));
+        on_body || !active.is_connected() || from.is_some_and(|f| f.is_same_node(Some(&active)))
+    }
+}
+
 pub fn install() {
-    let navigating = Rc::new(Cell::new(false));
+    let navigating = Rc::new(Navigation::default());
     guard_double_submit(navigating.clone());
     mark_navigation_on("click", navigating.clone(), |ev| {
         ev.target()
@@ -34,7 +56,7 @@ pub fn install() {
 
 /// A form already on its way is not sent again: a double click books once. Listens in the
 /// capture phase, before the islands router's own submit listener sends the form.
-fn guard_double_submit(navigating: Rc<Cell<bool>>) {
+fn guard_double_submit(navigating: Rc<Navigation>) {
     let pressed: Rc<RefCell<Option<(String, String)>>> = Rc::default();
     carry_submitter(pressed.clone());
     listen("submit", true, move |ev| {
@@ -44,7 +66,7 @@ fn guard_double_submit(navigating: Rc<Cell<bool>>) {
             ev.stop_immediate_propagation();
         } else {
             let _ = form.set_attribute(BUSY, "");
-            navigating.set(true);
+            navigating.start();
             let button = ev.dyn_ref::<web_sys::SubmitEvent>().and_then(|e| e.submitter());
             *pressed.borrow_mut() = button.and_then(|b| Some((b.get_attribute("name")?, b.get_attribute("value")?)));
         }
@@ -64,10 +86,10 @@ fn carry_submitter(pressed: Rc<RefCell<Option<(String, String)>>>) {
     });
 }
 
-fn mark_navigation_on(event: &str, navigating: Rc<Cell<bool>>, is_navigation: impl Fn(&Event) -> bool + 'static) {
+fn mark_navigation_on(event: &str, navigating: Rc<Navigation>, is_navigation: impl Fn(&Event) -> bool + 'static) {
     listen(event, true, move |ev| {
         if is_navigation(&ev) {
-            navigating.set(true);
+            navigating.start();
         }
     });
 }
@@ -75,9 +97,9 @@ fn mark_navigation_on(event: &str, navigating: Rc<Cell<bool>>, is_navigation: im
 /// The islands router has no hook of its own: it fetches the next page and patches the
 /// document. The first change to the page's content after a click, a post or "back" is that
 /// patch, so that is when the new content is there to receive focus.
-fn after_navigation(navigating: Rc<Cell<bool>>, focus_grid: Rc<Cell<bool>>) {
+fn after_navigation(navigating: Rc<Navigation>, focus_grid: Rc<Cell<bool>>) {
     let on_change = Closure::<dyn Fn()>::new(move || {
-        if !navigating.replace(false) {
+        if !navigating.pending.replace(false) {
             return;
         }
         // The post (if any) has landed: forms still on the page can be used again.
@@ -92,7 +114,11 @@ fn after_navigation(navigating: Rc<Cell<bool>>, focus_grid: Rc<Cell<bool>>) {
         // heading where there is one, else the page's main region.
         // A month changed from the keyboard keeps focus in the grid, on its tab stop.
         let in_grid = focus_grid.replace(false);
+        let navigating = navigating.clone();
         request_animation_frame(move || {
+            if !navigating.focus_is_unclaimed() {
+                return;
+            }
             let grid_stop = in_grid.then(|| document().query_selector("[data-date-grid] button[tabindex=\"0\"]").ok().flatten()).flatten();
             let target = grid_stop
                 .or_else(|| document().get_element_by_id("step-title"))

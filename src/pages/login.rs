@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::auth::{Login, LoginFailure},
+    api::auth::{Login, LoginFailure, MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS},
     components::post_form::PostForm,
 };
 
@@ -22,10 +22,10 @@ pub fn LoginPage() -> impl IntoView {
             <PostForm action=Login::PATH label="Log in" busy_label="Logging in…" button_class="btn btn-primary btn-block" form_class="stack">
                 <input type="hidden" name="next" value=next/>
                 <label for="email">"Email"</label>
-                <input id="email" name="email" type="email" autocomplete="username" required autofocus
+                <input id="email" name="email" type="email" autocomplete="username" required autofocus maxlength=MAX_EMAIL_CHARS
                     aria-invalid=move || error().is_some().then_some("true") aria-describedby="login-error"/>
                 <label for="password">"Password"</label>
-                <input id="password" name="password" type="password" autocomplete="current-password" required
+                <input id="password" name="password" type="password" autocomplete="current-password" required maxlength=MAX_PASSWORD_CHARS
                     aria-invalid=move || error().is_some().then_some("true") aria-describedby="login-error"/>
                 // Rendered only when there is an error, not hidden: the islands router adds and
                 // changes attributes of the next page but never removes one.

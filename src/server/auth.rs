@@ -10,13 +10,19 @@ use rand::RngCore;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 
+use super::login_limits::{self, Limited};
 use crate::{
+    api::auth::{MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS},
     entities::{login_session, user},
     error::AppError,
 };
 
 pub const SESSION_COOKIE: &str = "sb_session";
+/// A login session's lifetime, however active it is.
 const SESSION_DAYS: i64 = 30;
+/// How stale a session's `last_seen_at` may grow before a request writes it again: a write per
+/// request would cost every page a database write for a few minutes' precision.
+const TOUCH_EVERY_MINUTES: i64 = 5;
 
 pub fn hash_password(password: &str) -> String {
     let salt = SaltString::generate(&mut OsRng);
@@ -31,28 +37,59 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
-/// The user with these credentials. Attempts per email address are limited, and an unknown
-/// email takes as long to refuse as a wrong password.
-pub async fn authenticate(state: &super::state::AppState, email: &str, password: &str) -> Result<user::Model, AppError> {
+/// The user with these credentials. Attempts are limited per client address and per email
+/// address, across app processes; an unknown email takes as long to refuse as a wrong password.
+pub async fn authenticate(
+    state: &super::state::AppState,
+    client: Option<std::net::IpAddr>,
+    email: &str,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<user::Model, AppError> {
     let email = email.trim().to_lowercase();
     if email.is_empty() {
         return Err(AppError::invalid("email", "Enter your email address."));
     }
+    if email.chars().count() > MAX_EMAIL_CHARS {
+        return Err(AppError::invalid("email", format!("An email address has at most {MAX_EMAIL_CHARS} characters.")));
+    }
     if password.is_empty() {
         return Err(AppError::invalid("password", "Enter your password."));
     }
-    if state.login_attempts.check_key(&email).is_err() {
+    if password.chars().count() > MAX_PASSWORD_CHARS {
+        return Err(AppError::invalid("password", format!("A password has at most {MAX_PASSWORD_CHARS} characters.")));
+    }
+    let limits = &state.settings.server;
+    // The address first: a flood from one client stops here without touching anyone's account.
+    if !login_limits::admit(&state.db, Limited::Client(client), limits.login_attempts_per_ip_per_minute.get(), now).await?
+        || !login_limits::admit(&state.db, Limited::Account(&email), limits.login_attempts_per_minute.get(), now).await?
+    {
         return Err(AppError::TooManyAttempts);
     }
     let found = user::Entity::find().filter(user::Column::Email.eq(&email)).one(&state.db).await?;
-    let hash: &str = match &found {
-        Some(user) => &user.password_hash,
-        None => unknown_user_hash(),
+    let hash = match &found {
+        Some(user) => user.password_hash.clone(),
+        None => unknown_user_hash().to_owned(),
     };
-    match (verify_password(password, hash), found) {
+    match (verify_off_runtime(password.to_owned(), hash).await?, found) {
         (true, Some(user)) => Ok(user),
         _ => Err(AppError::InvalidCredentials),
     }
+}
+
+/// Verifies on the blocking pool, a few at a time: argon2 takes tens of milliseconds of CPU,
+/// which on the async runtime would stall every other request, and unbounded on the blocking
+/// pool would take every core from the pages.
+async fn verify_off_runtime(password: String, hash: String) -> Result<bool, AppError> {
+    static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        tokio::sync::Semaphore::new((cores / 2).max(1))
+    });
+    let _permit = HASHING.acquire().await.map_err(|_| AppError::Internal)?;
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.map_err(|error| {
+        tracing::error!(%error, "password verification did not finish");
+        AppError::Internal
+    })
 }
 
 /// A hash to verify against when the email is unknown, so that a login takes as long whether or
@@ -78,6 +115,7 @@ pub async fn start_session(db: &DatabaseConnection, user_id: i32, now: DateTime<
         user_id: Set(user_id),
         created_at: Set(now),
         expires_at: Set(now + Duration::days(SESSION_DAYS)),
+        last_seen_at: Set(now),
         ..Default::default()
     }
     .insert(db)
@@ -93,16 +131,53 @@ pub async fn end_session(db: &DatabaseConnection, token: &str) -> Result<(), DbE
     Ok(())
 }
 
-/// The user a session token belongs to, if the session exists and has not expired: one query,
-/// made once per request by the session middleware.
-pub async fn user_for_token(db: &DatabaseConnection, token: &str, now: DateTime<Utc>) -> Result<Option<user::Model>, DbErr> {
+/// Ends every login session of `user_id` but `keep`: "sign out my other devices".
+pub async fn end_other_sessions(db: &DatabaseConnection, user_id: i32, keep: i32) -> Result<u64, DbErr> {
+    let ended = login_session::Entity::delete_many()
+        .filter(login_session::Column::UserId.eq(user_id))
+        .filter(login_session::Column::Id.ne(keep))
+        .exec(db)
+        .await?;
+    Ok(ended.rows_affected)
+}
+
+/// How many live login sessions `user_id` has besides `keep`.
+pub async fn count_other_sessions(db: &DatabaseConnection, user_id: i32, keep: i32, idle: Duration, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    login_session::Entity::find()
+        .filter(login_session::Column::UserId.eq(user_id))
+        .filter(login_session::Column::Id.ne(keep))
+        .filter(login_session::Column::ExpiresAt.gt(now))
+        .filter(login_session::Column::LastSeenAt.gt(now - idle))
+        .count(db)
+        .await
+}
+
+/// The session a token names and its user, if the session has neither expired nor been idle
+/// longer than `idle`: one query, made once per request by the session middleware, and a
+/// write only when `last_seen_at` is more than a few minutes old.
+pub async fn session_for_token(
+    db: &DatabaseConnection,
+    token: &str,
+    idle: Duration,
+    now: DateTime<Utc>,
+) -> Result<Option<(login_session::Model, user::Model)>, DbErr> {
     let found = login_session::Entity::find()
         .find_also_related(user::Entity)
         .filter(login_session::Column::TokenHash.eq(token_hash(token)))
         .filter(login_session::Column::ExpiresAt.gt(now))
+        .filter(login_session::Column::LastSeenAt.gt(now - idle))
         .one(db)
         .await?;
-    Ok(found.and_then(|(_, user)| user))
+    let Some((session, Some(user))) = found else { return Ok(None) };
+    if session.last_seen_at < now - Duration::minutes(TOUCH_EVERY_MINUTES) {
+        login_session::Entity::update_many()
+            .col_expr(login_session::Column::LastSeenAt, sea_orm::sea_query::Expr::value(now))
+            .filter(login_session::Column::Id.eq(session.id))
+            .exec(db)
+            .await?;
+    }
+    Ok(Some((session, user)))
 }
 
 /// The session token from a request's `Cookie` headers.

@@ -1,6 +1,6 @@
 //! Runtime settings: `Leptos.toml`, each value overridable by an environment variable.
 use serde::Deserialize;
-use std::{net::SocketAddr, path::Path, str::FromStr};
+use std::{net::SocketAddr, num::NonZeroU32, path::Path, str::FromStr};
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct Settings {
@@ -13,7 +13,33 @@ pub struct ServerSettings {
     pub site_addr: SocketAddr,
     pub database_url: String,
     pub secure_cookies: bool,
-    pub login_attempts_per_minute: std::num::NonZeroU32,
+    /// Per email address.
+    pub login_attempts_per_minute: NonZeroU32,
+    pub login_attempts_per_ip_per_minute: NonZeroU32,
+    /// A login session unused this long ends (sessions also end 30 days after login).
+    pub session_idle_hours: NonZeroU32,
+    /// The site's address as browsers see it (`https://book.example.org`), for the cross-site
+    /// check behind a proxy that rewrites `Host`; without it, `Origin` is compared with `Host`.
+    #[serde(default)]
+    pub public_origin: Option<String>,
+    /// Behind a reverse proxy, the client's address is the last one in `X-Forwarded-For`; set
+    /// only when a proxy you run always writes it, or anyone could choose their own address.
+    #[serde(default)]
+    pub trust_forwarded_for: bool,
+    /// Seed an empty database with the demo world (known passwords). Unset: SQLite only, so
+    /// the embedded default just works and no PostgreSQL deployment gets demo accounts.
+    #[serde(default)]
+    pub seed_demo: Option<bool>,
+}
+
+impl ServerSettings {
+    pub fn session_idle(&self) -> chrono::Duration {
+        chrono::Duration::hours(i64::from(self.session_idle_hours.get()))
+    }
+
+    pub fn seeds_demo(&self) -> bool {
+        self.seed_demo.unwrap_or_else(|| self.database_url.starts_with("sqlite:"))
+    }
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -45,8 +71,8 @@ pub enum ConfigError {
     Parse { path: String, source: toml::de::Error },
     #[error("environment variable {var}: cannot parse {value:?}")]
     Env { var: &'static str, value: String },
-    #[error("booking.{field}: {message}")]
-    Invalid { field: &'static str, message: String },
+    #[error("{section}.{field}: {message}")]
+    Invalid { section: &'static str, field: &'static str, message: String },
 }
 
 impl Settings {
@@ -73,6 +99,16 @@ impl Settings {
         set(&mut self.server.database_url, "DATABASE_URL", &env)?;
         set(&mut self.server.secure_cookies, "BOOKING_SECURE_COOKIES", &env)?;
         set(&mut self.server.login_attempts_per_minute, "BOOKING_LOGIN_ATTEMPTS_PER_MINUTE", &env)?;
+        set(&mut self.server.login_attempts_per_ip_per_minute, "BOOKING_LOGIN_ATTEMPTS_PER_IP_PER_MINUTE", &env)?;
+        set(&mut self.server.session_idle_hours, "BOOKING_SESSION_IDLE_HOURS", &env)?;
+        set(&mut self.server.trust_forwarded_for, "BOOKING_TRUST_FORWARDED_FOR", &env)?;
+        if let Some(origin) = env("BOOKING_PUBLIC_ORIGIN") {
+            self.server.public_origin = Some(origin).filter(|o| !o.is_empty());
+        }
+        if let Some(value) = env("BOOKING_SEED_DEMO") {
+            let seed = value.parse().map_err(|_| ConfigError::Env { var: "BOOKING_SEED_DEMO", value })?;
+            self.server.seed_demo = Some(seed);
+        }
         set(&mut self.booking.step_minutes, "BOOKING_STEP_MINUTES", &env)?;
         set(&mut self.booking.buffer_minutes, "BOOKING_BUFFER_MINUTES", &env)?;
         set(&mut self.booking.minimum_notice_minutes, "BOOKING_MINIMUM_NOTICE_MINUTES", &env)?;
@@ -83,7 +119,17 @@ impl Settings {
     /// The booking defaults must make a policy the slot engine accepts (checked with a typical
     /// session length; courses' lengths are checked where they are stored).
     fn validate(&self) -> Result<(), ConfigError> {
-        self.booking.policy(60).validate().map_err(|e| ConfigError::Invalid { field: e.field, message: e.problem })
+        if let Some(origin) = &self.server.public_origin {
+            let uri = origin.parse::<http::Uri>().ok();
+            let is_origin = uri.is_some_and(|u| {
+                matches!(u.scheme_str(), Some("http" | "https")) && u.authority().is_some() && origin.matches('/').count() == 2
+            });
+            if !is_origin {
+                let message = format!("{origin:?} is not an origin such as https://book.example.org");
+                return Err(ConfigError::Invalid { section: "server", field: "public_origin", message });
+            }
+        }
+        self.booking.policy(60).validate().map_err(|e| ConfigError::Invalid { section: "booking", field: e.field, message: e.problem })
     }
 }
 
@@ -129,5 +175,20 @@ mod tests {
         assert!(err.to_string().contains("booking.step_minutes"), "{err}");
         let err = load_with(&[("BOOKING_HORIZON_DAYS", "100000")]).unwrap_err();
         assert!(err.to_string().contains("booking.horizon_days"), "{err}");
+        for origin in ["book.example.org", "https://book.example.org/path", "ftp://book.example.org", "https://"] {
+            let err = load_with(&[("BOOKING_PUBLIC_ORIGIN", origin)]).unwrap_err();
+            assert!(err.to_string().contains("server.public_origin"), "{origin}: {err}");
+        }
+        assert!(load_with(&[("BOOKING_SEED_DEMO", "sometimes")]).unwrap_err().to_string().contains("BOOKING_SEED_DEMO"));
+    }
+
+    #[test]
+    fn demo_accounts_only_on_sqlite_unless_asked() {
+        assert!(load_with(&[]).unwrap().server.seeds_demo());
+        assert!(!load_with(&[("DATABASE_URL", "postgres://db/x")]).unwrap().server.seeds_demo());
+        assert!(load_with(&[("DATABASE_URL", "postgres://db/x"), ("BOOKING_SEED_DEMO", "true")]).unwrap().server.seeds_demo());
+        assert!(!load_with(&[("BOOKING_SEED_DEMO", "false")]).unwrap().server.seeds_demo());
+        let origin = load_with(&[("BOOKING_PUBLIC_ORIGIN", "https://book.example.org")]).unwrap();
+        assert_eq!(origin.server.public_origin.as_deref(), Some("https://book.example.org"));
     }
 }

@@ -7,6 +7,7 @@ pub mod calendar_file;
 pub mod catalog;
 pub mod config;
 pub mod db;
+pub mod login_limits;
 pub mod request;
 pub mod seed;
 pub mod state;
@@ -33,7 +34,7 @@ use tower_http::{
 use crate::app::{shell, App};
 use analytics::Analytics;
 use config::Settings;
-use request::CurrentUser;
+use request::{ClientIp, CurrentUser, LoginSessionId};
 use state::AppState;
 
 /// The app's routes, generated once per process. Generating them sets a process-global flag
@@ -65,8 +66,10 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), resolve_session))
-        .layer(middleware::from_fn(refuse_cross_site))
+        .layer(middleware::from_fn_with_state(state.settings.clone(), refuse_cross_site))
         .layer(middleware::from_fn(honest_status))
+        // The largest body we take is a booking with a 1,000-character note: a few KB.
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(middleware::map_response(revalidate_pages))
         .layer(middleware::map_response_with_state(state.settings.server.secure_cookies, security_headers))
         // Compresses what is made per request (pages, server-function answers); the bundle
@@ -75,6 +78,9 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .with_state(state)
 }
+
+/// Request bodies larger than this are refused with 413 before anything reads them.
+pub const BODY_LIMIT: usize = 64 * 1024;
 
 /// The JS, wasm and CSS, as `cargo leptos build --release -P` wrote them: brotli or gzip files
 /// beside each one are sent to browsers that accept them. Release builds name the files by
@@ -158,52 +164,69 @@ async fn revalidate_pages(mut response: Response) -> Response {
     response
 }
 
-async fn refuse_cross_site(request: Request, next: Next) -> Response {
-    if !matches!(*request.method(), Method::GET | Method::HEAD) && is_cross_site(&request) {
+async fn refuse_cross_site(State(settings): State<Arc<Settings>>, request: Request, next: Next) -> Response {
+    let public_origin = settings.server.public_origin.as_deref();
+    if !matches!(*request.method(), Method::GET | Method::HEAD) && is_cross_site(request.headers(), public_origin) {
         return (StatusCode::FORBIDDEN, crate::error::AppError::CrossSite.to_string()).into_response();
     }
     next.run(request).await
 }
 
 /// Leptos server functions have no CSRF protection of their own. Browsers mark requests from
-/// other sites (`Sec-Fetch-Site`, `Origin`); refuse those. Non-browser clients send neither and
-/// carry no ambient cookie worth forging.
-fn is_cross_site(request: &Request) -> bool {
-    let headers = request.headers();
-    if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
+/// other sites (`Sec-Fetch-Site`, `Origin`); refuse those. The `Origin` must be this site's:
+/// the configured public origin behind a proxy, else the one `Host` names. Non-browser clients
+/// send neither header and carry no ambient cookie worth forging.
+fn is_cross_site(headers: &http::HeaderMap, public_origin: Option<&str>) -> bool {
+    if headers.get("sec-fetch-site").is_some_and(|v| v.as_bytes() == b"cross-site") {
         return true;
     }
-    match (headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()), headers.get(header::HOST).and_then(|v| v.to_str().ok())) {
-        (Some(origin), Some(host)) => {
+    let Some(origin) = headers.get(header::ORIGIN) else { return false };
+    // An origin that is not text names no site of ours.
+    let Ok(origin) = origin.to_str() else { return true };
+    match public_origin {
+        Some(public) => origin != public.trim_end_matches('/'),
+        None => {
+            let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
             let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
-            origin_host != host
+            host != Some(origin_host)
         }
-        (Some(_), None) => true,
-        _ => false,
     }
 }
 
-/// Pages behind login. A visit without a session goes to the login page and comes back after.
-fn needs_login(path: &str) -> bool {
-    const PRIVATE: [&str; 5] = ["/courses/", "/book/", "/student-teachers/", "/sessions/", "/settings"];
-    path == "/" || path == "/dashboard" || PRIVATE.iter().any(|prefix| path.starts_with(prefix))
+/// The paths anyone may open. Everything else needs a login: a page added later is private
+/// unless it is listed here. Server functions (`/api/…`) answer 401 themselves, as data.
+fn is_public(path: &str) -> bool {
+    const PUBLIC: [&str; 2] = ["/login", "/health"];
+    PUBLIC.contains(&path) || path.starts_with("/api/") || is_static_file(path)
 }
 
-/// Static files (`/pkg/…`, `/favicon.svg`) and the health check belong to no one.
-fn is_anonymous(path: &str) -> bool {
-    path == "/health" || path.rsplit('/').next().is_some_and(|name| name.contains('.'))
+/// Static files (`/pkg/…`, `/favicon.svg`) belong to no one: no session lookup for them.
+fn is_static_file(path: &str) -> bool {
+    path.starts_with("/pkg/") || path.rsplit('/').next().is_some_and(|name| name.contains('.'))
+}
+
+/// The client's address: the connection's peer, or behind a trusted proxy the address it
+/// appended last to `X-Forwarded-For` (earlier entries are whatever the client sent).
+fn client_ip(request: &Request, trust_forwarded_for: bool) -> Option<std::net::IpAddr> {
+    let forwarded = || {
+        let last = request.headers().get_all("x-forwarded-for").iter().last()?.to_str().ok()?;
+        last.rsplit(',').next()?.trim().parse().ok()
+    };
+    let peer = || request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+    if trust_forwarded_for { forwarded().or_else(peer) } else { peer() }
 }
 
 /// Finds who is logged in, once per request, and hands it on in the request's extensions
 /// (`request::current_user` reads it there); sends visitors of private pages to log in first.
 async fn resolve_session(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    if is_anonymous(path) {
+    if is_static_file(path) {
         return next.run(request).await;
     }
-    let user = match auth::token_from_headers(request.headers()) {
-        Some(token) => match auth::user_for_token(&state.db, &token, chrono::Utc::now()).await {
-            Ok(user) => user,
+    let server = &state.settings.server;
+    let session = match auth::token_from_headers(request.headers()) {
+        Some(token) => match auth::session_for_token(&state.db, &token, server.session_idle(), chrono::Utc::now()).await {
+            Ok(session) => session,
             Err(error) => {
                 tracing::error!(%error, "cannot look up the login session");
                 return (StatusCode::SERVICE_UNAVAILABLE, crate::error::AppError::Internal.to_string()).into_response();
@@ -211,12 +234,18 @@ async fn resolve_session(State(state): State<AppState>, mut request: Request, ne
         },
         None => None,
     };
-    if user.is_none() && request.method() == Method::GET && needs_login(path) {
+    if session.is_none() && request.method() == Method::GET && !is_public(path) {
         let target = request.uri().path_and_query().map_or(path, |pq| pq.as_str());
         let location = format!("/login?next={}", urlencode(target));
         return Redirect::to(&location).into_response();
     }
-    request.extensions_mut().insert(CurrentUser(user));
+    let ip = client_ip(&request, server.trust_forwarded_for);
+    let extensions = request.extensions_mut();
+    extensions.insert(ClientIp(ip));
+    if let Some((login, _)) = &session {
+        extensions.insert(LoginSessionId(login.id));
+    }
+    extensions.insert(CurrentUser(session.map(|(_, user)| user)));
     next.run(request).await
 }
 
@@ -226,12 +255,13 @@ pub use crate::components::urlencode;
 pub async fn prepare(settings: Settings, leptos_options: LeptosOptions) -> anyhow_free::Result<AppState> {
     let db = db::connect(&settings.server.database_url).await?;
     db::migrate(&db).await?;
-    if seed::seed_if_empty(&db, chrono::Utc::now()).await? {
-        tracing::info!("seeded the demo data (password: {})", seed::DEMO_PASSWORD);
+    // Known-password accounts only where asked (`seeds_demo`); the password stays out of logs.
+    if settings.server.seeds_demo() && seed::seed_if_empty(&db, chrono::Utc::now()).await? {
+        tracing::info!("seeded the demo data: accounts and password in the README's \"Demo data\"");
     }
-    let login_attempts = state::login_attempt_limiter(settings.server.login_attempts_per_minute);
+    login_limits::start_forgetting(db.clone());
     let analytics = Analytics::start(db.clone());
-    Ok(AppState { leptos_options, db, settings: Arc::new(settings), login_attempts, analytics, catalog: Default::default() })
+    Ok(AppState { leptos_options, db, settings: Arc::new(settings), analytics, catalog: Default::default() })
 }
 
 pub async fn serve(settings: Settings) -> anyhow_free::Result<()> {
@@ -250,6 +280,8 @@ pub async fn serve(settings: Settings) -> anyhow_free::Result<()> {
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
         let _ = tcp.set_nodelay(true);
     });
+    // The peer address feeds the per-address login limit.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     Ok(())
 }
@@ -286,29 +318,51 @@ pub mod anyhow_free {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::body::Body;
 
-    fn request(headers: &[(&str, &str)]) -> Request<Body> {
-        let mut builder = Request::post("/api/login");
-        for (k, v) in headers {
-            builder = builder.header(*k, *v);
-        }
-        builder.body(Body::empty()).unwrap()
+    fn headers(pairs: &[(&str, &[u8])]) -> http::HeaderMap {
+        pairs.iter().map(|(k, v)| (k.parse().unwrap(), HeaderValue::from_bytes(v).unwrap())).collect()
     }
 
     #[test]
     fn refuses_posts_from_other_sites() {
-        assert!(is_cross_site(&request(&[("sec-fetch-site", "cross-site")])));
-        assert!(is_cross_site(&request(&[("origin", "https://evil.test"), ("host", "127.0.0.1:3000")])));
-        assert!(!is_cross_site(&request(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")])));
-        assert!(!is_cross_site(&request(&[("sec-fetch-site", "same-origin")])));
-        assert!(!is_cross_site(&request(&[])));
+        let host = ("host", b"127.0.0.1:3000".as_slice());
+        assert!(is_cross_site(&headers(&[("sec-fetch-site", b"cross-site")]), None));
+        assert!(is_cross_site(&headers(&[("origin", b"https://evil.test"), host]), None));
+        assert!(!is_cross_site(&headers(&[("origin", b"http://127.0.0.1:3000"), host]), None));
+        assert!(!is_cross_site(&headers(&[("sec-fetch-site", b"same-origin")]), None));
+        assert!(!is_cross_site(&headers(&[]), None));
+        // An Origin that is not text, or with no Host to compare, is no site of ours.
+        assert!(is_cross_site(&headers(&[("origin", b"http://127.0.0.1:3000\xff"), host]), None));
+        assert!(is_cross_site(&headers(&[("origin", b"http://127.0.0.1:3000")]), None));
+    }
+
+    #[test]
+    fn behind_a_proxy_the_public_origin_is_the_site() {
+        let public = Some("https://book.example.org");
+        let proxied = [("origin", b"https://book.example.org".as_slice()), ("host", b"10.0.0.5:3000")];
+        assert!(!is_cross_site(&headers(&proxied), public));
+        assert!(is_cross_site(&headers(&proxied), None), "without the setting, Host decides");
+        assert!(is_cross_site(&headers(&[("origin", b"http://book.example.org"), ("host", b"book.example.org")]), public));
+    }
+
+    #[test]
+    fn every_page_is_private_unless_listed() {
+        assert!(!is_public("/") && !is_public("/dashboard") && !is_public("/courses/1/book") && !is_public("/a-page-added-later"));
+        assert!(is_public("/login") && is_public("/health") && is_public("/api/login") && is_public("/pkg/session-booking.js"));
+        assert!(is_public("/favicon.svg"));
+    }
+
+    #[test]
+    fn client_address_from_a_trusted_proxy_is_its_last_entry() {
+        let mut request = Request::get("/").header("x-forwarded-for", "203.0.113.9, 198.51.100.7").body(axum::body::Body::empty()).unwrap();
+        assert_eq!(client_ip(&request, true), Some("198.51.100.7".parse().unwrap()));
+        assert_eq!(client_ip(&request, false), None, "without trust, the header is ignored");
+        request.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::from(([192, 0, 2, 1], 4000))));
+        assert_eq!(client_ip(&request, false), Some("192.0.2.1".parse().unwrap()));
     }
 
     #[test]
     fn login_redirect_keeps_the_whole_target() {
         assert_eq!(urlencode("/courses/1/book?st=2&x=a b"), "/courses/1/book%3Fst%3D2%26x%3Da%20b");
-        assert!(needs_login("/courses/1/book") && needs_login("/book/3") && needs_login("/dashboard"));
-        assert!(!needs_login("/login") && !needs_login("/pkg/session-booking.js"));
     }
 }

@@ -9,6 +9,18 @@ use crate::{entities::{role, user}, error::AppError};
 #[derive(Clone, Debug)]
 pub struct CurrentUser(pub Option<user::Model>);
 
+/// The login session the request came with, when it names a live one.
+#[derive(Clone, Copy, Debug)]
+pub struct LoginSessionId(pub i32);
+
+/// The client's address as the session middleware found it (see `trust_forwarded_for`).
+#[derive(Clone, Copy, Debug)]
+pub struct ClientIp(pub Option<std::net::IpAddr>);
+
+fn extension<T: Clone + Send + Sync + 'static>() -> Option<T> {
+    use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<T>().cloned())
+}
+
 pub fn app_state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
         tracing::error!("AppState missing from the server function context");
@@ -18,8 +30,7 @@ pub fn app_state() -> Result<AppState, AppError> {
 
 /// The logged-in user, if any, as the session middleware found it: no query.
 pub fn current_user() -> Result<Option<user::Model>, AppError> {
-    use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<CurrentUser>().cloned())
+    extension::<CurrentUser>()
         .map(|CurrentUser(user)| user)
         .ok_or_else(|| {
             tracing::error!("the session middleware did not run for this request");
@@ -34,4 +45,12 @@ pub fn require_student() -> Result<user::Model, AppError> {
         return Err(AppError::NotAStudent);
     }
     Ok(user)
+}
+
+pub fn login_session_id() -> Option<i32> {
+    extension::<LoginSessionId>().map(|LoginSessionId(id)| id)
+}
+
+pub fn client_ip() -> Option<std::net::IpAddr> {
+    extension::<ClientIp>().and_then(|ClientIp(ip)| ip)
 }

@@ -1,8 +1,7 @@
 use axum::extract::FromRef;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
-use std::{num::NonZeroU32, sync::Arc};
+use std::sync::Arc;
 
 use super::{analytics::Analytics, catalog::Catalog, config::Settings};
 
@@ -13,14 +12,6 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
-    /// Login attempts per email address: slows password guessing against one account.
-    /// In-process, so with several app servers each allows this many.
-    pub login_attempts: Arc<DefaultKeyedRateLimiter<String>>,
     pub analytics: Analytics,
     pub catalog: Catalog,
-}
-
-/// `per_minute` tries for one email address, refilled evenly over the minute.
-pub fn login_attempt_limiter(per_minute: NonZeroU32) -> Arc<DefaultKeyedRateLimiter<String>> {
-    Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute)))
 }

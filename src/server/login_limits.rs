@@ -1,0 +1,66 @@
+//! Login attempts per client address and per account, counted in the database so that every
+//! app process sharing it enforces the same limits (an in-process limiter lets each process
+//! allow the whole quota). Fixed one-minute windows: the account's owner is slowed while
+//! someone guesses, never locked out for longer than the window.
+use chrono::{DateTime, Utc};
+use sea_orm::{sea_query::{Expr, ExprTrait, OnConflict}, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set};
+use std::{net::IpAddr, time::Duration};
+
+use crate::entities::login_attempt;
+
+/// What an attempt is counted under.
+pub enum Limited<'a> {
+    Client(Option<IpAddr>),
+    Account(&'a str),
+}
+
+impl Limited<'_> {
+    fn key(&self) -> String {
+        match self {
+            // Without a known address (a test's in-process request) all such requests share one.
+            Limited::Client(ip) => format!("ip:{}", ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())),
+            Limited::Account(email) => format!("email:{email}"),
+        }
+    }
+}
+
+fn window_of(now: DateTime<Utc>) -> i64 {
+    now.timestamp().div_euclid(60)
+}
+
+/// Counts one attempt under `what` and says whether it is within `per_minute`. The count and
+/// the check are one statement, so concurrent attempts in several processes cannot all pass.
+pub async fn admit(db: &DatabaseConnection, what: Limited<'_>, per_minute: u32, now: DateTime<Utc>) -> Result<bool, DbErr> {
+    let row = login_attempt::ActiveModel { key: Set(what.key()), window_start: Set(window_of(now)), attempts: Set(1) };
+    let counted = login_attempt::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([login_attempt::Column::Key, login_attempt::Column::WindowStart])
+                .value(login_attempt::Column::Attempts, Expr::col((login_attempt::Entity, login_attempt::Column::Attempts)).add(1))
+                .to_owned(),
+        )
+        .exec_with_returning(db)
+        .await?;
+    Ok(counted.attempts as u32 <= per_minute)
+}
+
+/// Deletes the windows that have passed, once a minute, so the table holds at most two windows
+/// of keys however many addresses try. Ends with the runtime.
+pub fn start_forgetting(db: DatabaseConnection) {
+    tokio::spawn(async move {
+        let mut every_minute = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            every_minute.tick().await;
+            if let Err(error) = forget_before(&db, Utc::now()).await {
+                tracing::warn!(%error, "cannot delete old login attempts");
+            }
+        }
+    });
+}
+
+pub async fn forget_before(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    let deleted = login_attempt::Entity::delete_many()
+        .filter(login_attempt::Column::WindowStart.lt(window_of(now)))
+        .exec(db)
+        .await?;
+    Ok(deleted.rows_affected)
+}
