@@ -75,6 +75,8 @@ impl FromServerFnError for AppError {
         match value {
             ServerFnErrorErr::Args(problem) => Self::Malformed(problem),
             ServerFnErrorErr::MissingArg(name) => Self::Malformed(format!("{name} is missing")),
+            // On the server, what fails to decode is the request (its body, or a body too long).
+            ServerFnErrorErr::Deserialization(problem) if cfg!(feature = "ssr") => Self::Malformed(problem),
             ServerFnErrorErr::Registration(_) => Self::NotFound("Server function".into()),
             other => Self::Transport(other.to_string()),
         }

@@ -53,6 +53,9 @@ pub async fn authenticate(
     if email.chars().count() > MAX_EMAIL_CHARS {
         return Err(AppError::invalid("email", format!("An email address has at most {MAX_EMAIL_CHARS} characters.")));
     }
+    if email.chars().any(char::is_control) {
+        return Err(AppError::invalid("email", "Enter a valid email address."));
+    }
     if password.is_empty() {
         return Err(AppError::invalid("password", "Enter your password."));
     }

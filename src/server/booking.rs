@@ -46,6 +46,11 @@ impl BookingRequest {
         if note.chars().count() > NOTE_MAX_CHARS {
             return Err(AppError::invalid("note", format!("A note can be at most {NOTE_MAX_CHARS} characters.")));
         }
+        // Line breaks and tabs are writing; other control characters are not (and PostgreSQL
+        // refuses NUL in text).
+        if note.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+            return Err(AppError::invalid("note", "A note cannot contain control characters."));
+        }
         let key_ok = (8..=64).contains(&idempotency_key.len()) && idempotency_key.bytes().all(|b| b.is_ascii_graphic());
         if !key_ok {
             return Err(AppError::invalid("idempotency_key", "Expected 8 to 64 visible ASCII characters."));
@@ -174,6 +179,8 @@ mod tests {
         assert_eq!(ok.start.to_rfc3339(), "2026-12-01T14:00:00+00:00");
         assert_eq!(field(BookingRequest::parse(1, "tomorrow", false, None, "key-12345")), "start");
         assert_eq!(field(BookingRequest::parse(1, "2026-12-01T14:00:00Z", false, Some("x".repeat(1001)), "key-12345")), "note");
+        assert_eq!(field(BookingRequest::parse(1, "2026-12-01T14:00:00Z", false, Some("a\0b".into()), "key-12345")), "note");
+        assert!(BookingRequest::parse(1, "2026-12-01T14:00:00Z", false, Some("line one\nline two\tend".into()), "key-12345").is_ok());
         assert!(BookingRequest::parse(1, "2026-12-01T14:00:00Z", false, Some("é".repeat(1000)), "key-12345").is_ok());
         for key in ["short", "has space12", &"k".repeat(65), "tab\tkey12"] {
             assert_eq!(field(BookingRequest::parse(1, "2026-12-01T14:00:00Z", false, None, key)), "idempotency_key", "{key:?}");

@@ -196,13 +196,12 @@ fn is_cross_site(headers: &http::HeaderMap, public_origin: Option<&str>) -> bool
 /// The paths anyone may open. Everything else needs a login: a page added later is private
 /// unless it is listed here. Server functions (`/api/…`) answer 401 themselves, as data.
 fn is_public(path: &str) -> bool {
-    const PUBLIC: [&str; 2] = ["/login", "/health"];
-    PUBLIC.contains(&path) || path.starts_with("/api/") || is_static_file(path)
+    path == "/login" || path.starts_with("/api/") || belongs_to_no_one(path)
 }
 
-/// Static files (`/pkg/…`, `/favicon.svg`) belong to no one: no session lookup for them.
-fn is_static_file(path: &str) -> bool {
-    path.starts_with("/pkg/") || path.rsplit('/').next().is_some_and(|name| name.contains('.'))
+/// Static files (`/pkg/…`, `/favicon.svg`) and the health check: no session lookup for them.
+fn belongs_to_no_one(path: &str) -> bool {
+    path == "/health" || path.starts_with("/pkg/") || path.rsplit('/').next().is_some_and(|name| name.contains('.'))
 }
 
 /// The client's address: the connection's peer, or behind a trusted proxy the address it
@@ -220,7 +219,7 @@ fn client_ip(request: &Request, trust_forwarded_for: bool) -> Option<std::net::I
 /// (`request::current_user` reads it there); sends visitors of private pages to log in first.
 async fn resolve_session(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    if is_static_file(path) {
+    if belongs_to_no_one(path) {
         return next.run(request).await;
     }
     let server = &state.settings.server;

@@ -100,7 +100,10 @@ async fn only_logged_in_students_may_load_the_page(backend: Backend) {
     let res = app.call("load_booking_page", &[("course_id", "4242")], Some(&maya)).await;
     assert_eq!(app_error(res).await, AppError::NotFound("Course".into()));
     let res = app.call("load_booking_page", &[("course_id", "one")], Some(&maya)).await;
-    assert!(matches!(app_error(res).await, AppError::Transport(_)), "malformed arguments are refused");
+    assert_eq!(res.status(), http::StatusCode::BAD_REQUEST);
+    let err = app_error(res).await;
+    assert!(matches!(err, AppError::Malformed(_)), "malformed arguments are refused: {err:?}");
+    assert!(err.to_string().starts_with("This request was not understood"), "not a network error: {err}");
 }
 
 crate::on_both_backends!(

@@ -65,7 +65,8 @@ pub struct TestApp {
     router: Router,
     /// The SQL of every query the app has made through its connection, in order.
     queries: Arc<Mutex<Vec<String>>>,
-    _db_guard: DbGuard,
+    /// Shared with a `second_process` on the same database; the last one out removes it.
+    _db_guard: Arc<DbGuard>,
 }
 
 enum DbGuard {
@@ -93,10 +94,19 @@ impl Drop for DbGuard {
 
 impl TestApp {
     pub async fn new(backend: Backend) -> Self {
-        Self::with_options(backend, LeptosOptions::builder().output_name("session-booking").build()).await
+        Self::configured(backend, |_| {}).await
     }
 
     pub async fn with_options(backend: Backend, options: LeptosOptions) -> Self {
+        Self::build(backend, options, |_| {}).await
+    }
+
+    /// An app whose settings `configure` changes from the shipped `Leptos.toml`.
+    pub async fn configured(backend: Backend, configure: impl FnOnce(&mut Settings)) -> Self {
+        Self::build(backend, LeptosOptions::builder().output_name("session-booking").build(), configure).await
+    }
+
+    async fn build(backend: Backend, options: LeptosOptions, configure: impl FnOnce(&mut Settings)) -> Self {
         let (url, guard) = match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().unwrap();
@@ -113,9 +123,15 @@ impl TestApp {
                 (format!("{base}/{name}"), DbGuard::Postgres { admin_url: admin_url.clone(), name })
             }
         };
-        let mut settings =
-            Settings::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("Leptos.toml"), |_| None).unwrap();
+        let mut settings = shipped_settings();
         settings.server.database_url = url;
+        // Every test starts from the demo world, PostgreSQL included.
+        settings.server.seed_demo = Some(true);
+        configure(&mut settings);
+        Self::start(settings, options, Arc::new(guard)).await
+    }
+
+    async fn start(settings: Settings, options: LeptosOptions, guard: Arc<DbGuard>) -> Self {
         let mut state = server::prepare(settings, options).await.expect("prepare app");
         let queries = Arc::new(Mutex::new(Vec::new()));
         state.db.set_metric_callback({
@@ -124,6 +140,12 @@ impl TestApp {
         });
         let router = server::router(state.clone());
         TestApp { state, router, queries, _db_guard: guard }
+    }
+
+    /// Another app process on the same database: its own pool, state and caches, as a second
+    /// server behind a load balancer would have.
+    pub async fn second_process(&self) -> Self {
+        Self::start((*self.state.settings).clone(), self.state.leptos_options.clone(), self._db_guard.clone()).await
     }
 
     /// Runs `request` and returns what it answered with the SQL of the queries it made.
@@ -223,6 +245,10 @@ pub async fn insert_session(app: &TestApp, course: &str, student: &str, teacher:
     .insert(app.db())
     .await
     .unwrap();
+}
+
+pub fn shipped_settings() -> Settings {
+    Settings::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("Leptos.toml"), |_| None).unwrap()
 }
 
 fn fn_request(endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>, accept: &str) -> Request<Body> {

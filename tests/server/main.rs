@@ -7,6 +7,7 @@ mod availability;
 mod booking;
 mod booking_page;
 mod dashboard;
+mod fuzz;
 mod http;
 mod profile;
 mod schedule_later;

@@ -26,4 +26,14 @@ async fn seeds_the_demo_world_once(backend: Backend) {
     }
 }
 
-crate::on_both_backends!(seeds_the_demo_world_once);
+async fn demo_accounts_only_on_sqlite_unless_asked(backend: Backend) {
+    // The shipped settings, which leave `seed_demo` unset.
+    let app = TestApp::configured(backend, |s| s.server.seed_demo = None).await;
+    let users = user::Entity::find().count(app.db()).await.unwrap();
+    match backend {
+        Backend::Sqlite => assert_eq!(users, 9, "the embedded default just works"),
+        Backend::Postgres => assert_eq!(users, 0, "no known-password accounts on a real deployment"),
+    }
+}
+
+crate::on_both_backends!(seeds_the_demo_world_once, demo_accounts_only_on_sqlite_unless_asked);
