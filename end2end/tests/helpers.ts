@@ -1,10 +1,14 @@
 import { test as base, expect, type Page } from '@playwright/test';
 
-/** Playwright's `test`, failing any test whose page throws (a hydration error, a panic). */
+/** Playwright's `test`, failing any test whose page throws (a hydration error, a panic) or
+ * whose Content-Security-Policy blocks anything (the console reports each refusal). */
 export const test = base.extend({
   page: async ({ page }, use) => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) errors.push(message.text());
+    });
     await use(page);
     expect(errors, 'errors thrown in the page').toEqual([]);
   },

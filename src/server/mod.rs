@@ -48,7 +48,14 @@ fn route_list() -> Vec<AxumRouteListing> {
 /// Builds the whole application over a database that is already migrated.
 pub fn router(state: AppState) -> Router {
     let routes = route_list();
-    let context_state = state.clone();
+    // What every page and server function finds in its context.
+    let context = {
+        let state = state.clone();
+        move || {
+            provide_context(state.clone());
+            send_page_security_policy();
+        }
+    };
     // `leptos_routes_with_context` also mounts every server function at its endpoint, with the
     // same context, so they need no route of their own.
     Router::new()
@@ -58,13 +65,13 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(context_state.clone()),
+            context.clone(),
             {
                 let options = state.leptos_options.clone();
                 move || shell(options.clone())
             },
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(middleware::from_fn_with_state(state.clone(), resolve_session))
         .layer(middleware::from_fn_with_state(state.settings.clone(), refuse_cross_site))
         .layer(middleware::from_fn(honest_status))
@@ -140,13 +147,35 @@ async fn honest_status(request: Request, next: Next) -> Response {
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
+/// A page's Content-Security-Policy: scripts only from this site or inline with this response's
+/// nonce (Leptos puts it on the hydration script it writes), wasm compiled from our bundle, no
+/// plugins, no framing, forms posted only here. Inline `style` attributes stay allowed: the
+/// avatars' colours are one, and styles cannot run code.
+fn page_security_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'"
+    )
+}
+
+/// leptos_axum makes a nonce for every page it renders; the policy that names it goes with
+/// the page's response.
+fn send_page_security_policy() {
+    let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) else { return };
+    if let Ok(policy) = HeaderValue::from_str(&page_security_policy(&nonce)) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, policy);
+    }
+}
+
 /// Headers every answer carries: no framing (clickjacking), no MIME sniffing, no full URLs
 /// (which hold booking details) sent to other sites, and HTTPS-only once cookies are.
 async fn security_headers(State(https): State<bool>, mut response: Response) -> Response {
     let headers = response.headers_mut();
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static("frame-ancestors 'none'"));
+    // Pages carry their own policy (`page_security_policy`); anything else runs nothing.
+    headers.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     if https {
         headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
@@ -342,6 +371,14 @@ mod tests {
         assert!(!is_cross_site(&headers(&proxied), public));
         assert!(is_cross_site(&headers(&proxied), None), "without the setting, Host decides");
         assert!(is_cross_site(&headers(&[("origin", b"http://book.example.org"), ("host", b"book.example.org")]), public));
+    }
+
+    #[test]
+    fn page_scripts_need_the_nonce() {
+        let policy = page_security_policy("abc123");
+        assert!(policy.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval';"), "{policy}");
+        assert!(!policy.contains("script-src 'self' 'unsafe-inline'") && policy.contains("frame-ancestors 'none'"));
+        assert!(HeaderValue::from_str(&policy).is_ok(), "one header line");
     }
 
     #[test]

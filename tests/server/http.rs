@@ -52,9 +52,32 @@ async fn pages_are_compressed_and_revalidated(backend: Backend) {
     assert_eq!(res.headers()[header::CONTENT_ENCODING], "br");
     assert_eq!(res.headers()[header::CACHE_CONTROL], "private, no-cache");
     assert_eq!(res.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
-    assert_eq!(res.headers()[header::CONTENT_SECURITY_POLICY], "frame-ancestors 'none'");
+    assert!(res.headers().contains_key(header::CONTENT_SECURITY_POLICY));
     assert_eq!(res.headers()[header::REFERRER_POLICY], "strict-origin-when-cross-origin");
     assert!(res.headers().get(header::STRICT_TRANSPORT_SECURITY).is_none(), "HSTS only behind HTTPS");
+}
+
+/// Every script on a page carries the nonce its policy names, and each page gets a new one; what
+/// is not a page runs nothing at all.
+async fn pages_allow_only_their_own_scripts(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let cookie = app.login("maya@student.test").await;
+    let mut nonces = Vec::new();
+    for path in ["/login", "/dashboard", "/book/2", "/no-such-page"] {
+        let res = app.get(path, Some(&cookie)).await;
+        let policy = res.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_owned();
+        assert!(policy.contains("frame-ancestors 'none'") && policy.contains("object-src 'none'"), "{path}: {policy}");
+        let nonce = policy.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("a nonce").to_owned();
+        let page = body_text(res).await;
+        let scripts = page.matches("<script").count();
+        assert!(scripts > 0, "{path} has its hydration script");
+        assert_eq!(page.matches(&format!("nonce=\"{nonce}\"")).count(), scripts, "{path}: every script has the nonce");
+        nonces.push(nonce);
+    }
+    nonces.dedup();
+    assert_eq!(nonces.len(), 4, "a nonce per response");
+    let res = app.call("get_current_user", &[], Some(&cookie)).await;
+    assert_eq!(res.headers()[header::CONTENT_SECURITY_POLICY], "default-src 'none'; frame-ancestors 'none'");
 }
 
 /// The bundle is served from the files `cargo leptos build --release -P` writes: the brotli
@@ -86,6 +109,7 @@ async fn the_bundle_is_served_precompressed_and_immutable(backend: Backend) {
 }
 
 crate::on_both_backends!(
+    pages_allow_only_their_own_scripts,
     a_page_render_looks_up_the_session_once,
     static_files_and_the_health_check_need_no_session,
     pages_are_compressed_and_revalidated,
