@@ -15,8 +15,10 @@ if [[ -n "${MEASURE_POSTGRES:-}" ]]; then
   psql "$MEASURE_POSTGRES" -qc 'drop database if exists sb_measure with (force)' -c 'create database sb_measure'
   DATABASE_URL="${MEASURE_POSTGRES%/*}/sb_measure"
 fi
-DATABASE_URL="$DATABASE_URL" BOOKING_SITE_ADDR="127.0.0.1:$PORT" \
-  BOOKING_LOGIN_ATTEMPTS_PER_MINUTE=1000 RUST_LOG=warn \
+# Limits high enough for load runs; a script may lower them (FRESH_SERVER_ENV="VAR=value …").
+env DATABASE_URL="$DATABASE_URL" BOOKING_SITE_ADDR="127.0.0.1:$PORT" BOOKING_SEED_DEMO=true \
+  BOOKING_LOGIN_ATTEMPTS_PER_MINUTE=1000000 BOOKING_LOGIN_ATTEMPTS_PER_IP_PER_MINUTE=1000000 RUST_LOG=warn \
+  ${FRESH_SERVER_ENV:-} \
   target/release/session-booking serve >target/measure/server.log 2>&1 &
 SERVER_PID=$!
 trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null' EXIT
