@@ -65,7 +65,7 @@ async fn run(cli: Cli) -> server::anyhow_free::Result<()> {
             let conn = db::connect(&settings()?.server.database_url).await?;
             db::migrate(&conn).await?;
             if seed::seed_if_empty(&conn, chrono::Utc::now()).await? {
-                println!("seeded the demo data; every account's password is {}", seed::DEMO_PASSWORD);
+                println!("seeded the demo data; the accounts and their password are in the README's \"Demo accounts\"");
             } else {
                 println!("the database already has users; nothing seeded");
             }

@@ -80,6 +80,17 @@ async fn pages_allow_only_their_own_scripts(backend: Backend) {
     assert_eq!(res.headers()[header::CONTENT_SECURITY_POLICY], "default-src 'none'; frame-ancestors 'none'");
 }
 
+/// A page for something that does not exist says so with its status, not with a 200.
+async fn unknown_things_are_404_pages(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let cookie = app.login("maya@student.test").await;
+    for path in ["/courses/4242", "/courses/4242/book", "/book/4242", "/student-teachers/4242", "/sessions/4242/booked", "/no-such-page"] {
+        let res = app.get(path, Some(&cookie)).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+        assert!(body_text(res).await.contains("not found"), "{path} says what is missing");
+    }
+}
+
 /// The bundle is served from the files `cargo leptos build --release -P` writes: the brotli
 /// file to a browser that takes brotli, the plain one to one that does not, cached for good
 /// when the names carry content hashes.
@@ -109,6 +120,7 @@ async fn the_bundle_is_served_precompressed_and_immutable(backend: Backend) {
 }
 
 crate::on_both_backends!(
+    unknown_things_are_404_pages,
     pages_allow_only_their_own_scripts,
     a_page_render_looks_up_the_session_once,
     static_files_and_the_health_check_need_no_session,
