@@ -31,6 +31,7 @@ export default defineConfig({
       BOOKING_SITE_ADDR: `127.0.0.1:${port}`,
       // The specs log the same demo students in many times a minute.
       BOOKING_LOGIN_ATTEMPTS_PER_MINUTE: '1000',
+      BOOKING_LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: '100000',
       RUST_LOG: 'warn',
     },
     reuseExistingServer: false,
