@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m20261124_000001_create_tables;
 mod m20261125_000001_booking_idempotency;
 mod m20261125_000002_login_hardening;
+mod m20261125_000003_notifications;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_create_tables::Migration),
             Box::new(m20261125_000001_booking_idempotency::Migration),
             Box::new(m20261125_000002_login_hardening::Migration),
+            Box::new(m20261125_000003_notifications::Migration),
         ]
     }
 }

@@ -68,5 +68,12 @@ if $want_test; then
     log "installing the Playwright test runner"
     (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
   fi
+  # A real SMTP server for the mail tests (tests/server/mail.rs), from PyPI, in its own venv.
+  AIOSMTPD_VERSION=1.4.6
+  if ! .tools/venv/bin/python -c "import aiosmtpd, sys; sys.exit(aiosmtpd.__version__ != '$AIOSMTPD_VERSION')" 2>/dev/null; then
+    log "installing aiosmtpd $AIOSMTPD_VERSION (SMTP server for the mail tests)"
+    python3 -m venv .tools/venv
+    .tools/venv/bin/pip install --quiet --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
+  fi
 fi
 log "ready"

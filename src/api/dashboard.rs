@@ -17,6 +17,7 @@ pub struct UpcomingSession {
     pub teacher_name: String,
     pub date_label: String,
     pub time_label: String,
+    pub video_url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -98,6 +99,7 @@ pub async fn load_dashboard() -> Result<Dashboard, AppError> {
                 teacher_name: teachers.get(&s.teacher_id).map(|t| t.name.clone()).unwrap_or_default(),
                 date_label,
                 time_label,
+                video_url: s.video_url.clone(),
             }
         })
         .collect();

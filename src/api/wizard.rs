@@ -74,6 +74,8 @@ pub struct BookedView {
     pub summary: SessionSummary,
     pub google_url: String,
     pub outlook_url: String,
+    /// Where to meet: the session's video room.
+    pub video_url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -164,8 +166,7 @@ pub async fn book_session(
     use crate::server::{booking, request::{app_state, require_student}};
     let (state, student) = (app_state()?, require_student()?);
     let request = booking::BookingRequest::parse(st_id, &start, reminders.unwrap_or(false), note, &idempotency_key)?;
-    let session_id =
-        booking::book(&state.db, &state.settings.booking, &state.analytics, &student, &request, chrono::Utc::now()).await?;
+    let session_id = booking::book(&state, &student, &request, chrono::Utc::now()).await?;
     leptos_axum::redirect(&format!("/sessions/{session_id}/booked"));
     Ok(Booked { session_id })
 }

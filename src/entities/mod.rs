@@ -5,6 +5,7 @@ pub mod course;
 pub mod enrollment;
 pub mod login_attempt;
 pub mod login_session;
+pub mod outbox;
 pub mod schedule_later_request;
 pub mod session;
 pub mod student_teacher;

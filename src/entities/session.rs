@@ -16,6 +16,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// The booking request's key; unique per student (`ux_sessions_student_idempotency_key`).
     pub idempotency_key: Option<String>,
+    /// The session's video room (`server::video`); none for sessions booked before rooms.
+    pub video_url: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

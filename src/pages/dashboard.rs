@@ -46,17 +46,24 @@ pub fn DashboardPage() -> impl IntoView {
                                     } else {
                                         view! {
                                             <ul class="list" role="list">
-                                                {d.upcoming.into_iter().map(|s| view! {
+                                                {d.upcoming.into_iter().map(|s| {
+                                                    let join = format!("Join the video room for {} with {}", s.course_title, s.teacher_name);
+                                                    view! {
                                                     <li class="list-item">
                                                         <div>
                                                             <p class="strong">{s.course_title}</p>
                                                             <p class="muted">{format!("with {}", s.teacher_name)}</p>
+                                                            {s.video_url.map(|url| view! {
+                                                                <a class="video-link" href=url target="_blank" rel="noopener external"
+                                                                    aria-label=join>"Join video room"</a>
+                                                            })}
                                                         </div>
                                                         <div class="align-end">
                                                             <p>{s.date_label}</p>
                                                             <p class="muted">{s.time_label}</p>
                                                         </div>
                                                     </li>
+                                                    }
                                                 }).collect_view()}
                                             </ul>
                                         }.into_any()

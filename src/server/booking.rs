@@ -9,16 +9,14 @@
 //!   same person take turns while others proceed side by side. GUIDE.md §5 measured this
 //!   against an exclusion constraint alone, which deadlocked under contention.
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use super::{
-    analytics::{Analytics, Event},
+    analytics::Event,
     availability::{check_start, parse_start},
-    config::BookingDefaults,
-    db, views,
+    db, outbox,
+    state::AppState,
+    views,
 };
 use crate::{
     entities::{session, session_status, student_teacher, user},
@@ -61,20 +59,15 @@ impl BookingRequest {
 
 /// Books `request` for `student`, recording the contract's analytics events; answers the
 /// session's id. A request whose key this student has used before answers that session.
-pub async fn book(
-    db: &DatabaseConnection,
-    defaults: &BookingDefaults,
-    analytics: &Analytics,
-    student: &user::Model,
-    request: &BookingRequest,
-    now: DateTime<Utc>,
-) -> Result<i32, AppError> {
-    if let Some(id) = booked_with_key(db, student.id, &request.idempotency_key).await? {
+pub async fn book(state: &AppState, student: &user::Model, request: &BookingRequest, now: DateTime<Utc>) -> Result<i32, AppError> {
+    let analytics = &state.analytics;
+    if let Some(id) = booked_with_key(&state.db, student.id, &request.idempotency_key).await? {
         return Ok(id);
     }
-    match commit(db, defaults, analytics, student, request, now).await {
+    match commit(state, student, request, now).await {
         Ok(Committed::New(session_id)) => {
             analytics.record(Some(student.id), Event::BookingSuccess { session_id }, now);
+            state.mail.wake();
             Ok(session_id)
         }
         Ok(Committed::Earlier(session_id)) => Ok(session_id),
@@ -92,22 +85,16 @@ enum Committed {
     Earlier(i32),
 }
 
-async fn commit(
-    db: &DatabaseConnection,
-    defaults: &BookingDefaults,
-    analytics: &Analytics,
-    student: &user::Model,
-    request: &BookingRequest,
-    now: DateTime<Utc>,
-) -> Result<Committed, AppError> {
-    let txn = db::begin_write(db).await?;
+/// One transaction: the session, its video room and the messages it owes, or nothing.
+async fn commit(state: &AppState, student: &user::Model, request: &BookingRequest, now: DateTime<Utc>) -> Result<Committed, AppError> {
+    let txn = db::begin_write(&state.db).await?;
     let st = student_teacher::Entity::find_by_id(request.st_id)
         .one(&txn)
         .await?
         .filter(|st| st.is_active)
         .ok_or_else(|| AppError::NotFound("Student-Teacher".into()))?;
     let datetime = request.start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    analytics.record(Some(student.id), Event::BookingAttempted { course_id: st.course_id, st_id: st.id, datetime }, now);
+    state.analytics.record(Some(student.id), Event::BookingAttempted { course_id: st.course_id, st_id: st.id, datetime }, now);
     if !views::is_enrolled(&txn, student.id, st.course_id).await? {
         return Err(AppError::NotEnrolled);
     }
@@ -117,7 +104,7 @@ async fn commit(
         return Ok(Committed::Earlier(id));
     }
     let course = views::find_course(&txn, st.course_id).await?;
-    let slot = check_start(&txn, defaults, student, &course, st.id, request.start, now).await?;
+    let slot = check_start(&txn, &state.settings.booking, student, &course, st.id, request.start, now).await?;
     let inserted = session::ActiveModel {
         course_id: Set(course.id),
         student_id: Set(student.id),
@@ -129,10 +116,12 @@ async fn commit(
         reminders: Set(request.reminders),
         created_at: Set(now),
         idempotency_key: Set(Some(request.idempotency_key.clone())),
+        video_url: Set(Some(state.video.new_room())),
         ..Default::default()
     }
     .insert(&txn)
     .await?;
+    outbox::enqueue(&txn, &inserted, &state.settings.notifications.reminder_minutes, now).await?;
     txn.commit().await?;
     Ok(Committed::New(inserted.id))
 }

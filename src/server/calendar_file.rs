@@ -11,6 +11,14 @@ pub struct CalendarEntry<'a> {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
     pub details: &'a str,
+    /// The video room, where the session takes place.
+    pub location: Option<&'a str>,
+}
+
+/// Who an emailed invitation is from and for (RFC 5546's ORGANIZER and ATTENDEE).
+pub struct Invitation<'a> {
+    pub organizer: &'a str,
+    pub attendees: [&'a str; 2],
 }
 
 impl CalendarEntry<'_> {
@@ -19,16 +27,31 @@ impl CalendarEntry<'_> {
         format!("session-{}@session-booking", self.session_id)
     }
 
+    fn event(&self, stamp: DateTime<Utc>) -> Event {
+        let mut event = Event::new();
+        event.uid(&self.uid()).timestamp(stamp).starts(self.start).ends(self.end).summary(self.title).description(self.details);
+        if let Some(room) = self.location {
+            event.location(room).add_property("URL", room);
+        }
+        event
+    }
+
+    /// The file "Add to Calendar" downloads.
     pub fn ics(&self, stamp: DateTime<Utc>) -> String {
-        let event = Event::new()
-            .uid(&self.uid())
-            .timestamp(stamp)
-            .starts(self.start)
-            .ends(self.end)
-            .summary(self.title)
-            .description(self.details)
-            .done();
-        Calendar::new().push(event).done().to_string()
+        Calendar::new().push(self.event(stamp).done()).done().to_string()
+    }
+
+    /// The invitation an email carries (`text/calendar; method=REQUEST`): the same event, with
+    /// the same UID as the download, so a calendar that has one updates it with the other.
+    pub fn invitation(&self, stamp: DateTime<Utc>, invitation: &Invitation) -> String {
+        let mut event = self.event(stamp);
+        event.add_property("ORGANIZER", format!("mailto:{}", invitation.organizer)).add_property("SEQUENCE", "0");
+        for attendee in invitation.attendees {
+            event.add_multi_property("ATTENDEE", &format!("mailto:{attendee}"));
+        }
+        let mut calendar = Calendar::new();
+        calendar.append_property(("METHOD", "REQUEST"));
+        calendar.push(event.done()).done().to_string()
     }
 
     pub fn google_link(&self) -> String {
@@ -38,6 +61,7 @@ impl CalendarEntry<'_> {
             .append_pair("text", self.title)
             .append_pair("dates", &format!("{}/{}", utc(self.start), utc(self.end)))
             .append_pair("details", self.details)
+            .append_pair("location", self.location.unwrap_or_default())
             .finish();
         format!("https://calendar.google.com/calendar/render?{query}")
     }
@@ -51,6 +75,7 @@ impl CalendarEntry<'_> {
             .append_pair("startdt", &utc(self.start))
             .append_pair("enddt", &utc(self.end))
             .append_pair("body", self.details)
+            .append_pair("location", self.location.unwrap_or_default())
             .finish();
         format!("https://outlook.live.com/calendar/0/deeplink/compose?{query}")
     }
@@ -68,6 +93,7 @@ mod tests {
             start: Utc.with_ymd_and_hms(2026, 12, 1, 14, 0, 0).unwrap(),
             end: Utc.with_ymd_and_hms(2026, 12, 1, 15, 0, 0).unwrap(),
             details: "Note: chapter 3 & 4",
+            location: Some("https://meet.jit.si/peertutor-abc"),
         }
     }
 
@@ -79,6 +105,18 @@ mod tests {
             assert!(ics.lines().any(|l| l == line), "missing {line}:\n{ics}");
         }
         assert!(ics.contains("\r\n"), "RFC 5545 lines end in CRLF");
+        assert!(ics.lines().any(|l| l == "LOCATION:https://meet.jit.si/peertutor-abc"), "{ics}");
+        assert!(!ics.contains("METHOD:"), "a download is no invitation");
+    }
+
+    #[test]
+    fn the_invitation_is_the_same_event_requested_of_both_people() {
+        let stamp = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
+        let invite = entry().invitation(stamp, &Invitation { organizer: "bookings@peertutor.test", attendees: ["maya@student.test", "tom@tutor.test"] });
+        for line in ["METHOD:REQUEST", "UID:session-42@session-booking", "DTSTART:20261201T140000Z", "ORGANIZER:mailto:bookings@peertutor.test",
+            "ATTENDEE:mailto:maya@student.test", "ATTENDEE:mailto:tom@tutor.test", "URL:https://meet.jit.si/peertutor-abc"] {
+            assert!(invite.lines().any(|l| l == line), "missing {line}:\n{invite}");
+        }
     }
 
     #[test]

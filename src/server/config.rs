@@ -6,6 +6,23 @@ use std::{net::SocketAddr, num::NonZeroU32, path::Path, str::FromStr};
 pub struct Settings {
     pub server: ServerSettings,
     pub booking: BookingDefaults,
+    pub notifications: NotificationSettings,
+}
+
+/// Email and video rooms (`server::mail`, `server::video`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct NotificationSettings {
+    /// `smtps://user:pass@host` (TLS), `smtp://host:port?tls=required` (STARTTLS), or plain
+    /// `smtp://host:port` for a relay on this machine. Unset: each message is written as an
+    /// `.eml` file into `mail_dir`.
+    #[serde(default)]
+    pub smtp_url: Option<String>,
+    pub mail_dir: String,
+    pub mail_from: String,
+    /// Lead times of a session's reminders, in minutes before it starts.
+    pub reminder_minutes: Vec<u32>,
+    /// Jitsi Meet server whose rooms sessions get.
+    pub video_base_url: String,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -113,6 +130,17 @@ impl Settings {
         set(&mut self.booking.buffer_minutes, "BOOKING_BUFFER_MINUTES", &env)?;
         set(&mut self.booking.minimum_notice_minutes, "BOOKING_MINIMUM_NOTICE_MINUTES", &env)?;
         set(&mut self.booking.horizon_days, "BOOKING_HORIZON_DAYS", &env)?;
+        let mail = &mut self.notifications;
+        if let Some(url) = env("BOOKING_SMTP_URL") {
+            mail.smtp_url = Some(url).filter(|u| !u.is_empty());
+        }
+        set(&mut mail.mail_dir, "BOOKING_MAIL_DIR", &env)?;
+        set(&mut mail.mail_from, "BOOKING_MAIL_FROM", &env)?;
+        set(&mut mail.video_base_url, "BOOKING_VIDEO_BASE_URL", &env)?;
+        if let Some(value) = env("BOOKING_REMINDER_MINUTES") {
+            let leads: Result<Vec<u32>, _> = value.split(',').map(str::trim).filter(|v| !v.is_empty()).map(str::parse).collect();
+            mail.reminder_minutes = leads.map_err(|_| ConfigError::Env { var: "BOOKING_REMINDER_MINUTES", value })?;
+        }
         Ok(())
     }
 
@@ -128,6 +156,17 @@ impl Settings {
                 let message = format!("{origin:?} is not an origin such as https://book.example.org");
                 return Err(ConfigError::Invalid { section: "server", field: "public_origin", message });
             }
+        }
+        let mail = &self.notifications;
+        let invalid = |field, message: String| Err(ConfigError::Invalid { section: "notifications", field, message });
+        if mail.mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return invalid("mail_from", format!("{:?} is not an address such as PeerTutor <bookings@example.org>", mail.mail_from));
+        }
+        if let Some(lead) = mail.reminder_minutes.iter().find(|&&m| m == 0 || m > 60 * 24 * 60) {
+            return invalid("reminder_minutes", format!("{lead} is not between 1 minute and 60 days"));
+        }
+        if !(mail.video_base_url.starts_with("https://") || mail.video_base_url.starts_with("http://")) {
+            return invalid("video_base_url", format!("{:?} is not an http(s) URL", mail.video_base_url));
         }
         self.booking.policy(60).validate().map_err(|e| ConfigError::Invalid { section: "booking", field: e.field, message: e.problem })
     }
@@ -180,6 +219,19 @@ mod tests {
             assert!(err.to_string().contains("server.public_origin"), "{origin}: {err}");
         }
         assert!(load_with(&[("BOOKING_SEED_DEMO", "sometimes")]).unwrap_err().to_string().contains("BOOKING_SEED_DEMO"));
+    }
+
+    #[test]
+    fn mail_settings_come_from_the_environment_too() {
+        let s = load_with(&[]).unwrap();
+        assert_eq!((s.notifications.smtp_url.as_deref(), s.notifications.reminder_minutes.as_slice()), (None, [1440, 60].as_slice()));
+        assert_eq!(s.notifications.video_base_url, "https://meet.jit.si");
+        let s = load_with(&[("BOOKING_SMTP_URL", "smtp://127.0.0.1:2525"), ("BOOKING_REMINDER_MINUTES", "30, 10")]).unwrap();
+        assert_eq!(s.notifications.smtp_url.as_deref(), Some("smtp://127.0.0.1:2525"));
+        assert_eq!(s.notifications.reminder_minutes, [30, 10]);
+        assert!(load_with(&[("BOOKING_REMINDER_MINUTES", "soon")]).unwrap_err().to_string().contains("BOOKING_REMINDER_MINUTES"));
+        assert!(load_with(&[("BOOKING_REMINDER_MINUTES", "0")]).unwrap_err().to_string().contains("notifications.reminder_minutes"));
+        assert!(load_with(&[("BOOKING_MAIL_FROM", "not an address")]).unwrap_err().to_string().contains("notifications.mail_from"));
     }
 
     #[test]

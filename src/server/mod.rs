@@ -8,9 +8,12 @@ pub mod catalog;
 pub mod config;
 pub mod db;
 pub mod login_limits;
+pub mod mail;
+pub mod outbox;
 pub mod request;
 pub mod seed;
 pub mod state;
+pub mod video;
 pub mod views;
 pub mod wizard;
 
@@ -289,7 +292,9 @@ pub async fn prepare(settings: Settings, leptos_options: LeptosOptions) -> anyho
     }
     login_limits::start_forgetting(db.clone());
     let analytics = Analytics::start(db.clone());
-    Ok(AppState { leptos_options, db, settings: Arc::new(settings), analytics, catalog: Default::default() })
+    let mail = mail::MailWorker::start(db.clone(), &settings)?;
+    let video = Arc::new(video::JitsiMeet::new(&settings.notifications.video_base_url));
+    Ok(AppState { leptos_options, db, settings: Arc::new(settings), analytics, catalog: Default::default(), video, mail })
 }
 
 pub async fn serve(settings: Settings) -> anyhow_free::Result<()> {

@@ -3,7 +3,7 @@ use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
-use super::{analytics::Analytics, catalog::Catalog, config::Settings};
+use super::{analytics::Analytics, catalog::Catalog, config::Settings, mail::MailWorker, video::VideoProvider};
 
 /// Everything a request handler or server function needs; put into the Leptos context for
 /// each request, so tests can run several apps on separate databases side by side.
@@ -14,4 +14,6 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub analytics: Analytics,
     pub catalog: Catalog,
+    pub video: Arc<dyn VideoProvider>,
+    pub mail: MailWorker,
 }

@@ -234,8 +234,8 @@ async fn own_session(
     Ok((s, teacher, course))
 }
 
-fn calendar_entry<'a>(s: &'a session::Model, title: &'a str) -> CalendarEntry<'a> {
-    CalendarEntry { session_id: s.id, title, start: s.start_at, end: s.end_at, details: &s.note }
+pub fn calendar_entry<'a>(s: &'a session::Model, title: &'a str) -> CalendarEntry<'a> {
+    CalendarEntry { session_id: s.id, title, start: s.start_at, end: s.end_at, details: &s.note, location: s.video_url.as_deref() }
 }
 
 /// The confirmation screen of a session, for its own student only.
@@ -249,6 +249,7 @@ pub async fn booked_view(db: &impl ConnectionTrait, student: &user::Model, sessi
         course_id: course.id,
         google_url: entry.google_link(),
         outlook_url: entry.outlook_link(),
+        video_url: s.video_url.clone(),
     })
 }
 

@@ -8,22 +8,14 @@ use session_booking::{
     error::AppError,
 };
 
-use crate::harness::{app_error, body_text, ok_json, Backend, TestApp};
+use crate::harness::{app_error, body_text, book_session, first_free_start, ok_json, Backend, TestApp};
 
 fn this_month() -> String {
     chrono::Utc::now().with_timezone(&chrono_tz::America::New_York).format("%Y-%m").to_string()
 }
 
-/// Tom's first bookable start for Maya.
-async fn first_free_start(app: &TestApp, cookie: &str, st: i32) -> String {
-    let month: MonthDays = ok_json(app.call("load_month_days", &[("st_id", &st.to_string())], Some(cookie)).await).await;
-    month.next_available.expect("Tom has open times").start
-}
-
 async fn book(app: &TestApp, cookie: &str, st: i32, start: &str, key: &str) -> http::Response<axum::body::Body> {
-    let st = st.to_string();
-    let form = [("st_id", st.as_str()), ("start", start), ("reminders", "true"), ("note", "Chapter 3, please"), ("idempotency_key", key)];
-    app.call("book_session", &form, Some(cookie)).await
+    book_session(app, cookie, st, start, true, key).await
 }
 
 async fn sessions_at(app: &TestApp, start: &str) -> u64 {

@@ -67,6 +67,8 @@ pub struct TestApp {
     queries: Arc<Mutex<Vec<String>>>,
     /// Shared with a `second_process` on the same database; the last one out removes it.
     _db_guard: Arc<DbGuard>,
+    /// Where messages go without SMTP: `.eml` files, per app (a temporary directory).
+    pub mail_dir: Arc<tempfile::TempDir>,
 }
 
 enum DbGuard {
@@ -127,11 +129,13 @@ impl TestApp {
         settings.server.database_url = url;
         // Every test starts from the demo world, PostgreSQL included.
         settings.server.seed_demo = Some(true);
+        let mail_dir = Arc::new(tempfile::tempdir().unwrap());
+        settings.notifications.mail_dir = mail_dir.path().display().to_string();
         configure(&mut settings);
-        Self::start(settings, options, Arc::new(guard)).await
+        Self::start(settings, options, Arc::new(guard), mail_dir).await
     }
 
-    async fn start(settings: Settings, options: LeptosOptions, guard: Arc<DbGuard>) -> Self {
+    async fn start(settings: Settings, options: LeptosOptions, guard: Arc<DbGuard>, mail_dir: Arc<tempfile::TempDir>) -> Self {
         let mut state = server::prepare(settings, options).await.expect("prepare app");
         let queries = Arc::new(Mutex::new(Vec::new()));
         state.db.set_metric_callback({
@@ -139,13 +143,13 @@ impl TestApp {
             move |metric| queries.lock().unwrap().push(metric.statement.sql.clone())
         });
         let router = server::router(state.clone());
-        TestApp { state, router, queries, _db_guard: guard }
+        TestApp { state, router, queries, _db_guard: guard, mail_dir }
     }
 
     /// Another app process on the same database: its own pool, state and caches, as a second
     /// server behind a load balancer would have.
     pub async fn second_process(&self) -> Self {
-        Self::start((*self.state.settings).clone(), self.state.leptos_options.clone(), self._db_guard.clone()).await
+        Self::start((*self.state.settings).clone(), self.state.leptos_options.clone(), self._db_guard.clone(), self.mail_dir.clone()).await
     }
 
     /// Runs `request` and returns what it answered with the SQL of the queries it made.
@@ -225,6 +229,19 @@ impl TestApp {
             .unwrap()
             .id
     }
+}
+
+/// The first start `st` has open for the logged-in student.
+pub async fn first_free_start(app: &TestApp, cookie: &str, st: i32) -> String {
+    let month: session_booking::api::wizard::MonthDays = ok_json(app.call("load_month_days", &[("st_id", &st.to_string())], Some(cookie)).await).await;
+    month.next_available.expect("open times").start
+}
+
+/// Books through `book_session` as the page does, with a note.
+pub async fn book_session(app: &TestApp, cookie: &str, st: i32, start: &str, reminders: bool, key: &str) -> Response<Body> {
+    let (st, reminders) = (st.to_string(), reminders.to_string());
+    let form = [("st_id", st.as_str()), ("start", start), ("reminders", reminders.as_str()), ("note", "Chapter 3, please"), ("idempotency_key", key)];
+    app.call("book_session", &form, Some(cookie)).await
 }
 
 /// Inserts a scheduled session of `minutes` starting at `start`.

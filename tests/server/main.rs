@@ -9,6 +9,7 @@ mod booking_page;
 mod dashboard;
 mod fuzz;
 mod http;
+mod mail;
 mod profile;
 mod schedule_later;
 mod seed;

@@ -1,0 +1,132 @@
+//! The messages a booking owes, kept in the database beside it. They are written in the
+//! booking's transaction, so a booking never exists without its emails nor an email without
+//! its booking; the mail worker (`server::mail`) claims and sends them. A claim is a
+//! conditional update, so with several app processes one worker sends each message; a worker
+//! that dies holding a claim loses it when the claim expires, and another sends the message.
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    sea_query::{Expr, ExprTrait},
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use std::collections::BTreeSet;
+
+use crate::entities::{
+    outbox::{self, MessageKind},
+    session,
+};
+
+/// How long a worker owns a message it claimed: longer than an SMTP send may take.
+const CLAIM: Duration = Duration::minutes(2);
+/// Messages a worker claims per round.
+const BATCH: u64 = 20;
+
+/// When each reminder is due: `lead` minutes before `start`, or now if that has passed (once:
+/// each lead time is one row).
+pub fn reminder_schedule(start: DateTime<Utc>, now: DateTime<Utc>, leads: &[u32]) -> Vec<(i32, DateTime<Utc>)> {
+    let leads: BTreeSet<u32> = leads.iter().copied().collect();
+    leads.into_iter().rev().map(|lead| (lead as i32, std::cmp::max(start - Duration::minutes(lead.into()), now))).collect()
+}
+
+/// The wait before trying a failed message again: 15 s, doubling, at most 30 minutes.
+pub fn backoff(attempts: i32) -> Duration {
+    let doublings = attempts.saturating_sub(1).clamp(0, 7) as u32;
+    Duration::seconds(15 * 2_i64.pow(doublings)).min(Duration::minutes(30))
+}
+
+/// The confirmations to both people and, if asked, the student's reminders.
+pub async fn enqueue(txn: &impl ConnectionTrait, booked: &session::Model, reminder_leads: &[u32], now: DateTime<Utc>) -> Result<(), DbErr> {
+    let mut messages = vec![(MessageKind::StudentConfirmation, 0, now), (MessageKind::TutorConfirmation, 0, now)];
+    if booked.reminders {
+        messages.extend(reminder_schedule(booked.start_at, now, reminder_leads).into_iter().map(|(lead, at)| (MessageKind::Reminder, lead, at)));
+    }
+    for (kind, lead_minutes, send_after) in messages {
+        outbox::ActiveModel {
+            session_id: Set(booked.id),
+            kind: Set(kind),
+            lead_minutes: Set(lead_minutes),
+            send_after: Set(send_after),
+            attempts: Set(0),
+            claimed_until: Set(None),
+            sent_at: Set(None),
+            last_error: Set(None),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Messages due and claimed by no live worker, oldest first.
+pub async fn due(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Vec<outbox::Model>, DbErr> {
+    outbox::Entity::find()
+        .filter(outbox::Column::SentAt.is_null())
+        .filter(outbox::Column::SendAfter.lte(now))
+        .filter(unclaimed(now))
+        .order_by_asc(outbox::Column::SendAfter)
+        .limit(BATCH)
+        .all(db)
+        .await
+}
+
+fn unclaimed(now: DateTime<Utc>) -> Condition {
+    Condition::any().add(outbox::Column::ClaimedUntil.is_null()).add(outbox::Column::ClaimedUntil.lt(now))
+}
+
+/// Takes `message` for this worker, counting the attempt; false if another worker has it.
+pub async fn claim(db: &impl ConnectionTrait, message: &outbox::Model, now: DateTime<Utc>) -> Result<bool, DbErr> {
+    let claimed = outbox::Entity::update_many()
+        .col_expr(outbox::Column::ClaimedUntil, Expr::value(now + CLAIM))
+        .col_expr(outbox::Column::Attempts, Expr::col(outbox::Column::Attempts).add(1))
+        .filter(outbox::Column::Id.eq(message.id))
+        .filter(outbox::Column::SentAt.is_null())
+        .filter(unclaimed(now))
+        .exec(db)
+        .await?;
+    Ok(claimed.rows_affected == 1)
+}
+
+pub async fn mark_sent(db: &impl ConnectionTrait, id: i32, now: DateTime<Utc>) -> Result<(), DbErr> {
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::SentAt, Expr::value(now))
+        .col_expr(outbox::Column::ClaimedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(outbox::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Puts a message back for a later try, `backoff` after this one.
+pub async fn mark_failed(db: &impl ConnectionTrait, message: &outbox::Model, error: &str, now: DateTime<Utc>) -> Result<(), DbErr> {
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::SendAfter, Expr::value(now + backoff(message.attempts + 1)))
+        .col_expr(outbox::Column::ClaimedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(outbox::Column::LastError, Expr::value(error.chars().take(1000).collect::<String>()))
+        .filter(outbox::Column::Id.eq(message.id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn reminders_are_due_at_their_lead_or_at_once_when_it_has_passed() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap();
+        let start = now + Duration::hours(5);
+        // A day before has passed: at once; an hour before: 16:00. A repeated lead is one.
+        assert_eq!(reminder_schedule(start, now, &[60, 1440, 60]), [(1440, now), (60, start - Duration::hours(1))]);
+        assert_eq!(reminder_schedule(start, now, &[]), []);
+    }
+
+    #[test]
+    fn retries_back_off_from_fifteen_seconds_to_half_an_hour() {
+        let waits: Vec<i64> = (1..=10).map(|n| backoff(n).num_seconds()).collect();
+        assert_eq!(waits, [15, 30, 60, 120, 240, 480, 960, 1800, 1800, 1800]);
+        assert_eq!(backoff(0).num_seconds(), 15);
+    }
+}
