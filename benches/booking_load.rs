@@ -172,14 +172,16 @@ impl Drop for Server {
     }
 }
 
-fn spawn(database_url: &str, port: u16, log: &Path) -> Child {
-    let log = std::fs::OpenOptions::new().create(true).append(true).open(log).unwrap();
+fn spawn(database_url: &str, port: u16, log_path: &Path) -> Child {
+    let log = std::fs::OpenOptions::new().create(true).append(true).open(log_path).unwrap();
     Command::new(env!("CARGO_BIN_EXE_session-booking"))
         .arg("serve")
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("DATABASE_URL", database_url)
         .env("BOOKING_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("BOOKING_SEED_DEMO", "false")
+        // The confirmations go where the logs go, as .eml files.
+        .env("BOOKING_MAIL_DIR", log_path.parent().unwrap().join("mail"))
         .env("BOOKING_LOGIN_ATTEMPTS_PER_MINUTE", "1000000")
         .env("BOOKING_LOGIN_ATTEMPTS_PER_IP_PER_MINUTE", "1000000")
         .env("RUST_LOG", "warn")

@@ -32,6 +32,8 @@ export default defineConfig({
       // The specs log the same demo students in many times a minute.
       BOOKING_LOGIN_ATTEMPTS_PER_MINUTE: '1000',
       BOOKING_LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: '100000',
+      // No SMTP server: each message is an .eml file here (the specs read them).
+      BOOKING_MAIL_DIR: 'target/e2e/mail',
       RUST_LOG: 'warn',
     },
     reuseExistingServer: false,

@@ -16,7 +16,7 @@ if [[ -n "${MEASURE_POSTGRES:-}" ]]; then
   DATABASE_URL="${MEASURE_POSTGRES%/*}/sb_measure"
 fi
 # Limits high enough for load runs; a script may lower them (FRESH_SERVER_ENV="VAR=value …").
-env DATABASE_URL="$DATABASE_URL" BOOKING_SITE_ADDR="127.0.0.1:$PORT" BOOKING_SEED_DEMO=true \
+env DATABASE_URL="$DATABASE_URL" BOOKING_SITE_ADDR="127.0.0.1:$PORT" BOOKING_SEED_DEMO=true BOOKING_MAIL_DIR=target/measure/mail \
   BOOKING_LOGIN_ATTEMPTS_PER_MINUTE=1000000 BOOKING_LOGIN_ATTEMPTS_PER_IP_PER_MINUTE=1000000 RUST_LOG=warn \
   ${FRESH_SERVER_ENV:-} \
   target/release/session-booking serve >target/measure/server.log 2>&1 &
