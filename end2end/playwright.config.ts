@@ -9,6 +9,7 @@ const launchOptions = {
   ],
 };
 const port = Number(process.env.E2E_PORT ?? 3100);
+const smtpPort = port + 25;
 
 export default defineConfig({
   testDir: './tests',
@@ -21,8 +22,16 @@ export default defineConfig({
     { name: 'desktop', use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 860 }, launchOptions } },
     { name: 'phone', use: { ...devices['Pixel 7'], launchOptions } },
   ],
-  // A fresh, freshly seeded SQLite database for every run, on its own port.
-  webServer: {
+  webServer: [{
+    // A real SMTP server (aiosmtpd, from scripts/setup.sh --test) keeping what it receives in
+    // a Maildir that the specs read.
+    command: `rm -rf target/e2e-smtp && mkdir -p target/e2e-smtp && exec .tools/venv/bin/python -m aiosmtpd -n -l 127.0.0.1:${smtpPort} -c aiosmtpd.handlers.Mailbox target/e2e-smtp/box`,
+    cwd: '..',
+    port: smtpPort,
+    reuseExistingServer: false,
+    timeout: 30_000,
+  }, {
+    // A fresh, freshly seeded SQLite database for every run, on its own port.
     command: `rm -rf target/e2e && exec ${process.env.SERVER_BIN ?? './target/release/session-booking'}`,
     cwd: '..',
     url: `http://127.0.0.1:${port}/login`,
@@ -32,11 +41,10 @@ export default defineConfig({
       // The specs log the same demo students in many times a minute.
       BOOKING_LOGIN_ATTEMPTS_PER_MINUTE: '1000',
       BOOKING_LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: '100000',
-      // No SMTP server: each message is an .eml file here (the specs read them).
-      BOOKING_MAIL_DIR: 'target/e2e/mail',
+      BOOKING_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       RUST_LOG: 'warn',
     },
     reuseExistingServer: false,
     timeout: 60_000,
-  },
+  }],
 });

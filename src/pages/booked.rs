@@ -23,11 +23,11 @@ pub fn BookedPage() -> impl IntoView {
                                 <h1 id="booked-title" tabindex="-1">"Session Booked!"</h1>
                                 <SessionSummary summary=b.summary.clone()/>
                                 {b.video_url.clone().map(|url| view! {
-                                    <p class="video-room">
-                                        <span class="muted">"Meet in the session's video room: "</span>
-                                        <a href=url.clone() target="_blank" rel="noopener external">{url.clone()}</a>
-                                    </p>
-                                    <p class="muted">"A confirmation with a calendar invite is on its way to your email."</p>
+                                    <div class="video-room">
+                                        <a class="btn btn-secondary" href=url.clone() target="_blank" rel="noopener external">"Join video room"</a>
+                                        <p class="muted room-url">{url.clone()}</p>
+                                        <p class="muted">"A confirmation with a calendar invite is on its way to your email."</p>
+                                    </div>
                                 })}
                                 <h2 class="add-to-calendar-title">"Add to Calendar"</h2>
                                 <ul class="calendar-links" role="list">
