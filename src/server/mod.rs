@@ -150,13 +150,14 @@ async fn honest_status(request: Request, next: Next) -> Response {
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
-/// A page's Content-Security-Policy: scripts only from this site or inline with this response's
-/// nonce (Leptos puts it on the hydration script it writes), wasm compiled from our bundle, no
-/// plugins, no framing, forms posted only here. Inline `style` attributes stay allowed: the
-/// avatars' colours are one, and styles cannot run code.
-fn page_security_policy(nonce: &str) -> String {
+/// The Content-Security-Policy: scripts only from this site or, on a page, inline with that
+/// response's nonce (Leptos puts it on the hydration script it writes); wasm compiled from our
+/// bundle, no plugins, no framing, forms posted only here. Inline `style` attributes stay
+/// allowed: the avatars' colours are one, and styles cannot run code.
+fn security_policy(nonce: Option<&str>) -> String {
+    let inline = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
     format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+        "default-src 'self'; script-src 'self'{inline} 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
          img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
          frame-ancestors 'none'"
     )
@@ -166,7 +167,7 @@ fn page_security_policy(nonce: &str) -> String {
 /// the page's response.
 fn send_page_security_policy() {
     let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) else { return };
-    if let Ok(policy) = HeaderValue::from_str(&page_security_policy(&nonce)) {
+    if let Ok(policy) = HeaderValue::from_str(&security_policy(Some(&nonce))) {
         response.insert_header(header::CONTENT_SECURITY_POLICY, policy);
     }
 }
@@ -177,8 +178,11 @@ async fn security_headers(State(https): State<bool>, mut response: Response) -> 
     let headers = response.headers_mut();
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    // Pages carry their own policy (`page_security_policy`); anything else runs nothing.
-    headers.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"));
+    // A page carries the policy with its nonce; any other answer the same policy without one
+    // (no inline script runs), made once.
+    static WITHOUT_NONCE: std::sync::LazyLock<HeaderValue> =
+        std::sync::LazyLock::new(|| HeaderValue::from_str(&security_policy(None)).expect("a valid header"));
+    headers.entry(header::CONTENT_SECURITY_POLICY).or_insert_with(|| WITHOUT_NONCE.clone());
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     if https {
         headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
@@ -379,11 +383,12 @@ mod tests {
     }
 
     #[test]
-    fn page_scripts_need_the_nonce() {
-        let policy = page_security_policy("abc123");
+    fn inline_scripts_need_the_nonce() {
+        let policy = security_policy(Some("abc123"));
         assert!(policy.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval';"), "{policy}");
         assert!(!policy.contains("script-src 'self' 'unsafe-inline'") && policy.contains("frame-ancestors 'none'"));
         assert!(HeaderValue::from_str(&policy).is_ok(), "one header line");
+        assert!(security_policy(None).contains("script-src 'self' 'wasm-unsafe-eval';"), "without a nonce, no inline script");
     }
 
     #[test]
