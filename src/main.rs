@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 use std::{path::PathBuf, process::ExitCode};
 
-use session_booking::server::{self, config::Settings, db, seed};
+use session_booking::server::{self, config::Settings, db, seed, video};
 
 // A page render allocates a great deal across threads; glibc's allocator spent about a fifth
 // of the server's time under load (perf, BENCHMARKS.md).
@@ -62,9 +62,11 @@ async fn run(cli: Cli) -> server::anyhow_free::Result<()> {
             Ok(())
         }
         Command::Seed => {
-            let conn = db::connect(&settings()?.server.database_url).await?;
+            let settings = settings()?;
+            let conn = db::connect(&settings.server.database_url).await?;
             db::migrate(&conn).await?;
-            if seed::seed_if_empty(&conn, chrono::Utc::now()).await? {
+            let video = video::JitsiMeet::new(&settings.notifications.video_base_url);
+            if seed::seed_if_empty(&conn, &video, chrono::Utc::now()).await? {
                 println!("seeded the demo data; the accounts and their password are in the README's \"Demo accounts\"");
             } else {
                 println!("the database already has users; nothing seeded");

@@ -91,7 +91,9 @@ test('book Algebra I through Next Available, with reminders and a note', async (
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Session Booked!' })).toBeVisible();
   await page.getByRole('link', { name: 'Back to Dashboard' }).click();
-  await expect(page.getByRole('region', { name: 'Upcoming sessions' }).getByText(who.tutor)).toHaveCount(who.sessions + 1);
+  const upcoming = page.getByRole('region', { name: 'Upcoming sessions' });
+  await expect(upcoming.getByText(who.tutor)).toHaveCount(who.sessions + 1);
+  await expect(upcoming.getByRole('link', { name: `Join video room for Algebra I with ${who.tutor}` })).toHaveCount(who.sessions + 1);
 });
 
 test('the calendar is a date grid the keyboard operates', async ({ page }, info) => {

@@ -47,7 +47,7 @@ pub fn DashboardPage() -> impl IntoView {
                                         view! {
                                             <ul class="list" role="list">
                                                 {d.upcoming.into_iter().map(|s| {
-                                                    let join = format!("Join the video room for {} with {}", s.course_title, s.teacher_name);
+                                                    let join = format!("Join video room for {} with {}", s.course_title, s.teacher_name);
                                                     view! {
                                                     <li class="list-item">
                                                         <div>

@@ -291,13 +291,13 @@ pub async fn prepare(settings: Settings, leptos_options: LeptosOptions) -> anyho
     let db = db::connect(&settings.server.database_url).await?;
     db::migrate(&db).await?;
     // Known-password accounts only where asked (`seeds_demo`); the password stays out of logs.
-    if settings.server.seeds_demo() && seed::seed_if_empty(&db, chrono::Utc::now()).await? {
-        tracing::info!("seeded the demo data: accounts and password in the README's \"Demo data\"");
+    let video = Arc::new(video::JitsiMeet::new(&settings.notifications.video_base_url));
+    if settings.server.seeds_demo() && seed::seed_if_empty(&db, video.as_ref(), chrono::Utc::now()).await? {
+        tracing::info!("seeded the demo data: accounts and password in the README's \"Demo accounts\"");
     }
     login_limits::start_forgetting(db.clone());
     let analytics = Analytics::start(db.clone());
     let mail = mail::MailWorker::start(db.clone(), &settings)?;
-    let video = Arc::new(video::JitsiMeet::new(&settings.notifications.video_base_url));
     Ok(AppState { leptos_options, db, settings: Arc::new(settings), analytics, catalog: Default::default(), video, mail })
 }
 

@@ -4,7 +4,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, Set};
 
-use super::{auth::hash_password, db::begin_write};
+use super::{auth::hash_password, db::begin_write, video::VideoProvider};
 use crate::entities::{availability, course, enrollment, role, session, session_status, student_teacher, user};
 
 pub const DEMO_PASSWORD: &str = "booking-demo";
@@ -72,15 +72,16 @@ const SESSIONS: &[(&str, &str, &str, i64, u32, &str)] = &[
 ];
 
 /// Seeds the demo world if the database has no users yet. Returns whether it seeded.
-pub async fn seed_if_empty(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<bool, DbErr> {
+pub async fn seed_if_empty(db: &DatabaseConnection, video: &dyn VideoProvider, now: DateTime<Utc>) -> Result<bool, DbErr> {
     if user::Entity::find().count(db).await? > 0 {
         return Ok(false);
     }
-    seed(db, now).await?;
+    seed(db, video, now).await?;
     Ok(true)
 }
 
-pub async fn seed(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), DbErr> {
+/// The demo world; its sessions get video rooms as booked ones do.
+pub async fn seed(db: &DatabaseConnection, video: &dyn VideoProvider, now: DateTime<Utc>) -> Result<(), DbErr> {
     let txn = begin_write(db).await?;
     let mut users = std::collections::HashMap::new();
     for p in PEOPLE {
@@ -161,6 +162,7 @@ pub async fn seed(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), DbE
             note: Set(String::new()),
             reminders: Set(true),
             created_at: Set(now),
+            video_url: Set(Some(video.new_room())),
             ..Default::default()
         }
         .insert(&txn)

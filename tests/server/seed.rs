@@ -9,7 +9,7 @@ use crate::harness::{Backend, TestApp};
 async fn seeds_the_demo_world_once(backend: Backend) {
     let app = TestApp::new(backend).await;
     let db = app.db();
-    assert!(!seed::seed_if_empty(db, chrono::Utc::now()).await.unwrap(), "already seeded by start-up");
+    assert!(!seed::seed_if_empty(db, app.state.video.as_ref(), chrono::Utc::now()).await.unwrap(), "already seeded by start-up");
     assert_eq!(user::Entity::find().count(db).await.unwrap(), 9);
     assert_eq!(course::Entity::find().count(db).await.unwrap(), 3);
     assert_eq!(student_teacher::Entity::find().count(db).await.unwrap(), 7);
@@ -20,6 +20,7 @@ async fn seeds_the_demo_world_once(backend: Backend) {
     assert_eq!(sessions.len(), 5);
     let now = chrono::Utc::now();
     assert!(sessions.iter().all(|s| s.start_at > now && s.start_at < now + chrono::Duration::days(21)));
+    assert!(sessions.iter().all(|s| s.video_url.as_deref().is_some_and(|u| u.starts_with("https://meet.jit.si/"))), "demo sessions have rooms");
     for u in user::Entity::find().all(db).await.unwrap() {
         assert!(verify_password(seed::DEMO_PASSWORD, &u.password_hash), "{}", u.email);
         assert!(u.timezone.parse::<chrono_tz::Tz>().is_ok(), "{}", u.timezone);
