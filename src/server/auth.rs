@@ -7,7 +7,7 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Duration, Utc};
 use cookie::{Cookie, SameSite};
 use rand::RngCore;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 
 use super::login_limits::{self, Limited};
@@ -134,26 +134,26 @@ pub async fn end_session(db: &DatabaseConnection, token: &str) -> Result<(), DbE
     Ok(())
 }
 
+/// Sessions that still let their holder in: neither past their lifetime nor idle past `idle`.
+fn live(idle: Duration, now: DateTime<Utc>) -> Condition {
+    Condition::all().add(login_session::Column::ExpiresAt.gt(now)).add(login_session::Column::LastSeenAt.gt(now - idle))
+}
+
+/// The login sessions of `user_id` on other devices than the one holding session `keep`.
+fn other_devices(user_id: i32, keep: i32) -> Condition {
+    Condition::all().add(login_session::Column::UserId.eq(user_id)).add(login_session::Column::Id.ne(keep))
+}
+
 /// Ends every login session of `user_id` but `keep`: "sign out my other devices".
 pub async fn end_other_sessions(db: &DatabaseConnection, user_id: i32, keep: i32) -> Result<u64, DbErr> {
-    let ended = login_session::Entity::delete_many()
-        .filter(login_session::Column::UserId.eq(user_id))
-        .filter(login_session::Column::Id.ne(keep))
-        .exec(db)
-        .await?;
+    let ended = login_session::Entity::delete_many().filter(other_devices(user_id, keep)).exec(db).await?;
     Ok(ended.rows_affected)
 }
 
 /// How many live login sessions `user_id` has besides `keep`.
 pub async fn count_other_sessions(db: &DatabaseConnection, user_id: i32, keep: i32, idle: Duration, now: DateTime<Utc>) -> Result<u64, DbErr> {
     use sea_orm::PaginatorTrait;
-    login_session::Entity::find()
-        .filter(login_session::Column::UserId.eq(user_id))
-        .filter(login_session::Column::Id.ne(keep))
-        .filter(login_session::Column::ExpiresAt.gt(now))
-        .filter(login_session::Column::LastSeenAt.gt(now - idle))
-        .count(db)
-        .await
+    login_session::Entity::find().filter(other_devices(user_id, keep)).filter(live(idle, now)).count(db).await
 }
 
 /// The session a token names and its user, if the session has neither expired nor been idle
@@ -168,8 +168,7 @@ pub async fn session_for_token(
     let found = login_session::Entity::find()
         .find_also_related(user::Entity)
         .filter(login_session::Column::TokenHash.eq(token_hash(token)))
-        .filter(login_session::Column::ExpiresAt.gt(now))
-        .filter(login_session::Column::LastSeenAt.gt(now - idle))
+        .filter(live(idle, now))
         .one(db)
         .await?;
     let Some((session, Some(user))) = found else { return Ok(None) };

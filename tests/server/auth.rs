@@ -1,7 +1,7 @@
 use http::{header, StatusCode};
 use session_booking::{api::UserView, error::AppError};
 
-use crate::harness::{app_error, body_text, ok_json, Backend, TestApp};
+use crate::harness::{app_error, body_text, fn_request, ok_json, Backend, TestApp};
 
 async fn login_sets_a_session_cookie_and_returns_to_next(backend: Backend) {
     let app = TestApp::new(backend).await;
@@ -122,14 +122,8 @@ async fn password_guessing_is_slowed_per_account(backend: Backend) {
 
 /// A login attempt from `ip`, as a trusted proxy reports it.
 async fn login_from(app: &TestApp, ip: &str, email: &str, password: &str) -> http::Response<axum::body::Body> {
-    let body = format!("email={}&password={}", session_booking::server::urlencode(email), session_booking::server::urlencode(password));
-    let request = http::Request::post("/api/login")
-        .header(header::HOST, crate::harness::HOST)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "application/json")
-        .header("x-forwarded-for", ip)
-        .body(axum::body::Body::from(body))
-        .unwrap();
+    let mut request = fn_request("login", &[("email", email), ("password", password)], None, "application/json");
+    request.headers_mut().insert("x-forwarded-for", ip.parse().unwrap());
     app.send(request).await
 }
 
@@ -188,18 +182,16 @@ async fn oversized_credentials_are_refused_before_any_work(backend: Backend) {
     assert!(matches!(app_error(res).await, AppError::InvalidInput { ref field, .. } if field == "password"));
     // A 2 MB email is not read at all: refused on its Content-Length, as a browser sends it,
     // and without one once the limit is reached.
-    let huge = format!("email={}&password=x", "e".repeat(2 * 1024 * 1024));
+    let huge = "e".repeat(2 * 1024 * 1024);
     let post = |length: Option<usize>| {
-        let mut request = http::Request::post("/api/login")
-            .header(header::HOST, crate::harness::HOST)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::ACCEPT, "application/json");
+        let mut request = fn_request("login", &[("email", &huge), ("password", "x")], None, "application/json");
         if let Some(length) = length {
-            request = request.header(header::CONTENT_LENGTH, length);
+            request.headers_mut().insert(header::CONTENT_LENGTH, length.into());
         }
-        request.body(axum::body::Body::from(huge.clone())).unwrap()
+        request
     };
-    assert_eq!(app.send(post(Some(huge.len()))).await.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let sent_length = huge.len() + "email=&password=x".len();
+    assert_eq!(app.send(post(Some(sent_length))).await.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let res = app.send(post(None)).await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     let err = app_error(res).await;

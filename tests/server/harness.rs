@@ -268,7 +268,8 @@ pub fn shipped_settings() -> Settings {
     Settings::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("Leptos.toml"), |_| None).unwrap()
 }
 
-fn fn_request(endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>, accept: &str) -> Request<Body> {
+/// A server-function call as a browser on this site sends it, for a test to add headers to.
+pub fn fn_request(endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>, accept: &str) -> Request<Body> {
     let body = form
         .iter()
         .map(|(k, v)| format!("{k}={}", server::urlencode(v)))
