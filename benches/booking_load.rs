@@ -303,7 +303,14 @@ async fn attempt(client: &reqwest::Client, port: u16, cookie: &str, a: &Attempt)
     let start = a.start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let st = a.st_id.to_string();
     let form = [("st_id", st.as_str()), ("start", &start), ("reminders", "false"), ("idempotency_key", &a.key)];
-    let sent = client.post(format!("{base}/api/book_session")).header("Origin", &base).header("Accept", "application/json").header("Cookie", cookie).form(&form).send().await;
+    let sent = client
+        .post(format!("{base}/api/book_session"))
+        .header("Origin", &base)
+        .header("Accept", "application/json")
+        .header("Cookie", cookie)
+        .form(&form)
+        .send()
+        .await;
     let Ok(res) = sent else { return Outcome::Unreachable };
     match res.status().as_u16() {
         200 => match res.json::<serde_json::Value>().await {
@@ -324,7 +331,14 @@ struct Fired {
 
 /// Sends `attempts` with `concurrency` in flight, spread over the servers' ports in turn.
 /// `answered` counts answers as they come, for a fault to be timed against.
-async fn fire(client: &reqwest::Client, ports: &[u16], cookies: &Arc<Vec<String>>, attempts: &[Attempt], concurrency: usize, answered: Arc<AtomicUsize>) -> Fired {
+async fn fire(
+    client: &reqwest::Client,
+    ports: &[u16],
+    cookies: &Arc<Vec<String>>,
+    attempts: &[Attempt],
+    concurrency: usize,
+    answered: Arc<AtomicUsize>,
+) -> Fired {
     let gate = Arc::new(Semaphore::new(concurrency));
     let mut tasks = JoinSet::new();
     let began = Instant::now();
@@ -462,7 +476,8 @@ async fn run(engine: Engine, size: &Size) -> Report {
     let answered = Arc::new(AtomicUsize::new(0));
     let began = Instant::now();
     let firing = {
-        let (client, ports, cookies, killed, answered, concurrency) = (client.clone(), ports.clone(), cookies.clone(), killed.clone(), answered.clone(), size.concurrency);
+        let (client, ports, cookies, killed, answered, concurrency) =
+            (client.clone(), ports.clone(), cookies.clone(), killed.clone(), answered.clone(), size.concurrency);
         tokio::spawn(async move { fire(&client, &ports, &cookies, &killed, concurrency, answered).await })
     };
     while answered.load(Ordering::Relaxed) < size.killed / 3 {
@@ -533,7 +548,14 @@ async fn raw_insert_rate(conn: &DatabaseConnection, world: &World, count: usize,
     rate
 }
 
-async fn check(engine: &Engine, conn: &DatabaseConnection, world: &World, all: Vec<(Attempt, Outcome)>, raw_inserts_per_s: f64, scenarios: Vec<Scenario>) -> Report {
+async fn check(
+    engine: &Engine,
+    conn: &DatabaseConnection,
+    world: &World,
+    all: Vec<(Attempt, Outcome)>,
+    raw_inserts_per_s: f64,
+    scenarios: Vec<Scenario>,
+) -> Report {
     let buffer = Settings::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("Leptos.toml"), |_| None).unwrap().booking.buffer_minutes;
     let rows = session::Entity::find()
         .filter(session::Column::CourseId.eq(world.course_id))
@@ -614,7 +636,9 @@ impl Report {
     fn print(&self) {
         let attempts: usize = self.scenarios.iter().map(|s| s.attempts).sum();
         println!("\n{} ({} app process{}): {attempts} attempts", self.engine, self.processes, if self.processes > 1 { "es" } else { "" });
-        println!("| load | attempts | cut off, retried | booked | 409 | answers/s | commits/s | p50 ms | p99 ms | commits vs raw inserts |");
+        println!(
+            "| load | attempts | cut off, retried | booked | 409 | answers/s | commits/s | p50 ms | p99 ms | commits vs raw inserts |"
+        );
         println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for s in &self.scenarios {
             let secs = s.elapsed.as_secs_f64();

@@ -27,13 +27,7 @@ const ZONES: &[&str] = &[
     "Pacific/Auckland",
 ];
 
-const POLICY: Policy = Policy {
-    duration_minutes: 60,
-    step_minutes: 30,
-    buffer_minutes: 15,
-    minimum_notice_minutes: 120,
-    horizon_days: 60,
-};
+const POLICY: Policy = Policy { duration_minutes: 60, step_minutes: 30, buffer_minutes: 15, minimum_notice_minutes: 120, horizon_days: 60 };
 
 struct Tutor {
     rules: Vec<WeeklyRule>,
@@ -45,10 +39,7 @@ struct Lcg(u64);
 
 impl Lcg {
     fn below(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
         (self.0 >> 33) % n
     }
 }
@@ -75,10 +66,7 @@ fn tutor(index: usize, busy: usize, rng: &mut Lcg) -> Tutor {
     let busy = (0..busy)
         .map(|_| {
             let start = month_start() + Duration::minutes(30 * rng.below(31 * 48) as i64);
-            Interval {
-                start,
-                end: start + Duration::hours(1),
-            }
+            Interval { start, end: start + Duration::hours(1) }
         })
         .collect();
     Tutor { rules, busy }
@@ -101,9 +89,7 @@ fn bench(c: &mut Criterion) {
     let mut rng = Lcg(42);
     let one = tutor(0, 20, &mut rng);
     let one = query(&one);
-    c.bench_function("one_tutor_month", |b| {
-        b.iter(|| compute_slots(black_box(&one)))
-    });
+    c.bench_function("one_tutor_month", |b| b.iter(|| compute_slots(black_box(&one))));
 
     let course: Vec<Tutor> = (0..50).map(|i| tutor(i, 200, &mut rng)).collect();
     let course: Vec<SlotQuery> = course.iter().map(query).collect();

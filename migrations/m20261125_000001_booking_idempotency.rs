@@ -4,7 +4,11 @@ use sea_orm_migration::prelude::*;
 pub struct Migration;
 
 #[derive(DeriveIden)]
-enum Sessions { Table, StudentId, IdempotencyKey }
+enum Sessions {
+    Table,
+    StudentId,
+    IdempotencyKey,
+}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -12,7 +16,9 @@ impl MigrationTrait for Migration {
         // The key a booking request carries (made once per confirm screen): a retry or a
         // double click with the same key finds the session the first one made.
         manager
-            .alter_table(Table::alter().table(Sessions::Table).add_column(ColumnDef::new(Sessions::IdempotencyKey).string_len(64).null()).to_owned())
+            .alter_table(
+                Table::alter().table(Sessions::Table).add_column(ColumnDef::new(Sessions::IdempotencyKey).string_len(64).null()).to_owned(),
+            )
             .await?;
         manager
             .create_index(

@@ -4,10 +4,19 @@ use sea_orm_migration::{prelude::*, schema::*};
 pub struct Migration;
 
 #[derive(DeriveIden)]
-enum LoginSessions { Table, CreatedAt, LastSeenAt }
+enum LoginSessions {
+    Table,
+    CreatedAt,
+    LastSeenAt,
+}
 
 #[derive(DeriveIden)]
-enum LoginAttempts { Table, Key, WindowStart, Attempts }
+enum LoginAttempts {
+    Table,
+    Key,
+    WindowStart,
+    Attempts,
+}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -23,7 +32,12 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .exec_stmt(Query::update().table(LoginSessions::Table).value(LoginSessions::LastSeenAt, Expr::col(LoginSessions::CreatedAt)).to_owned())
+            .exec_stmt(
+                Query::update()
+                    .table(LoginSessions::Table)
+                    .value(LoginSessions::LastSeenAt, Expr::col(LoginSessions::CreatedAt))
+                    .to_owned(),
+            )
             .await?;
         // Login attempts per key ("ip:…", "email:…") and one-minute window, shared by every app
         // process on the database; old windows are deleted as they pass.

@@ -4,17 +4,35 @@ use sea_orm_migration::{prelude::*, schema::*};
 pub struct Migration;
 
 #[derive(DeriveIden)]
-enum Sessions { Table, Id, VideoUrl }
+enum Sessions {
+    Table,
+    Id,
+    VideoUrl,
+}
 
 #[derive(DeriveIden)]
-enum Outbox { Table, Id, SessionId, Kind, LeadMinutes, SendAfter, Attempts, ClaimedUntil, SentAt, LastError, CreatedAt }
+enum Outbox {
+    Table,
+    Id,
+    SessionId,
+    Kind,
+    LeadMinutes,
+    SendAfter,
+    Attempts,
+    ClaimedUntil,
+    SentAt,
+    LastError,
+    CreatedAt,
+}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         // Where the session takes place: a video room made at booking.
         manager
-            .alter_table(Table::alter().table(Sessions::Table).add_column(ColumnDef::new(Sessions::VideoUrl).string_len(300).null()).to_owned())
+            .alter_table(
+                Table::alter().table(Sessions::Table).add_column(ColumnDef::new(Sessions::VideoUrl).string_len(300).null()).to_owned(),
+            )
             .await?;
         // Messages a booking owes, written in the booking's own transaction and sent by the
         // mail worker: one row per confirmation and per reminder lead time, so each is sent once.
@@ -43,7 +61,14 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                Index::create().name("ux_outbox_message").table(Outbox::Table).col(Outbox::SessionId).col(Outbox::Kind).col(Outbox::LeadMinutes).unique().to_owned(),
+                Index::create()
+                    .name("ux_outbox_message")
+                    .table(Outbox::Table)
+                    .col(Outbox::SessionId)
+                    .col(Outbox::Kind)
+                    .col(Outbox::LeadMinutes)
+                    .unique()
+                    .to_owned(),
             )
             .await?;
         manager

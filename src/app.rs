@@ -12,11 +12,11 @@ use crate::{
     pages::{
         booked::BookedPage,
         booking::{schedule_later::ScheduleLaterDone, CourseBookingPage, TeacherBookingPage},
-        settings::SettingsPage,
         course::CoursePage,
         dashboard::DashboardPage,
         login::LoginPage,
         not_found::NotFound,
+        settings::SettingsPage,
         teacher_profile::TeacherProfilePage,
     },
 };

@@ -37,8 +37,7 @@ fn golden_cases_produce_their_expected_results() {
     let mut failures = Vec::new();
     for (name, case_path) in &cases {
         let expected_path = case_path.with_file_name(format!("{name}.expected.json"));
-        let expected: Value = serde_json::from_str(&read(&expected_path))
-            .unwrap_or_else(|e| panic!("{}: {e}", expected_path.display()));
+        let expected: Value = serde_json::from_str(&read(&expected_path)).unwrap_or_else(|e| panic!("{}: {e}", expected_path.display()));
         match run_case(&read(case_path)) {
             Ok(actual) => {
                 let actual: Value = serde_json::from_str(&actual).unwrap();
@@ -60,21 +59,16 @@ fn golden_cases_produce_their_expected_results() {
 fn malformed_cases_are_refused_naming_the_field() {
     let dir = cases_dir().join("invalid");
     let cases = files_ending(&dir, ".json");
-    assert!(
-        cases.len() >= 10,
-        "only {} malformed cases found",
-        cases.len()
-    );
+    assert!(cases.len() >= 10, "only {} malformed cases found", cases.len());
     let mut failures = Vec::new();
     for (name, case_path) in &cases {
         let expected = read(&dir.join(format!("{name}.error")));
         let expected = expected.trim_end();
         match run_case(&read(case_path)) {
             Ok(_) => failures.push(format!("{name}: accepted, expected refusal {expected:?}")),
-            Err(e) if e.to_string() != expected => failures.push(format!(
-                "{name}: refused with {:?}, expected {expected:?}",
-                e.to_string()
-            )),
+            Err(e) if e.to_string() != expected => {
+                failures.push(format!("{name}: refused with {:?}, expected {expected:?}", e.to_string()))
+            }
             Err(_) => {}
         }
     }

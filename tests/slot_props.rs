@@ -7,15 +7,11 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{
-    DateTime, Datelike, Duration, DurationRound, LocalResult, NaiveDate, NaiveDateTime, Offset,
-    TimeZone, Utc,
-};
+use chrono::{DateTime, Datelike, Duration, DurationRound, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 use proptest::prelude::*;
 use session_booking::slots::{
-    check_slot, compute_slots, Conflict, Interval, LocalTime, Policy, Slot, SlotQuery,
-    SlotRejection, SlotResult, WeeklyRule,
+    check_slot, compute_slots, Conflict, Interval, LocalTime, Policy, Slot, SlotQuery, SlotRejection, SlotResult, WeeklyRule,
 };
 
 /// DST zones both hemispheres, half- and quarter-hour offsets (Kolkata, Kathmandu, Chatham,
@@ -73,47 +69,25 @@ struct Focus {
 /// `now` and a focus: either a few days before one of the transitions above, focused on its
 /// zone and weekday, or any minute from 2010 to 2027 with any zone and day.
 fn now_and_focus() -> impl Strategy<Value = (DateTime<Utc>, Focus)> {
-    let near_transition = (prop::sample::select(TRANSITIONS), -4 * 1440i64..1440).prop_map(
-        |((date, zone), minutes)| {
-            let date: NaiveDate = date.parse().unwrap();
-            let day_of_week = date.weekday().number_from_monday() as u8;
-            let now = date.and_hms_opt(0, 0, 0).unwrap().and_utc() + Duration::minutes(minutes);
-            (
-                now,
-                Focus {
-                    zone: zone.parse().unwrap(),
-                    day_of_week,
-                },
-            )
-        },
-    );
-    let anywhere = (1_262_304_000i64 / 60..1_798_761_600 / 60, zone(), 1u8..=7).prop_map(
-        |(minute, zone, day_of_week)| {
-            (
-                DateTime::from_timestamp(minute * 60, 0).unwrap(),
-                Focus { zone, day_of_week },
-            )
-        },
-    );
+    let near_transition = (prop::sample::select(TRANSITIONS), -4 * 1440i64..1440).prop_map(|((date, zone), minutes)| {
+        let date: NaiveDate = date.parse().unwrap();
+        let day_of_week = date.weekday().number_from_monday() as u8;
+        let now = date.and_hms_opt(0, 0, 0).unwrap().and_utc() + Duration::minutes(minutes);
+        (now, Focus { zone: zone.parse().unwrap(), day_of_week })
+    });
+    let anywhere = (1_262_304_000i64 / 60..1_798_761_600 / 60, zone(), 1u8..=7)
+        .prop_map(|(minute, zone, day_of_week)| (DateTime::from_timestamp(minute * 60, 0).unwrap(), Focus { zone, day_of_week }));
     prop_oneof![2 => near_transition, 1 => anywhere]
 }
 
 fn rule(focus: Focus) -> impl Strategy<Value = WeeklyRule> {
     // Mostly half-hour bounds, often ending at 24:00; sometimes any minute.
-    let on_grid = (0u16..48, 1u16..=48)
-        .prop_map(|(start, len)| (start * 30, (start * 30 + len * 30).min(1440)));
-    let any_minute =
-        (0u16..1440, 1u16..=1440).prop_map(|(start, len)| (start, (start + len).min(1440)));
+    let on_grid = (0u16..48, 1u16..=48).prop_map(|(start, len)| (start * 30, (start * 30 + len * 30).min(1440)));
+    let any_minute = (0u16..1440, 1u16..=1440).prop_map(|(start, len)| (start, (start + len).min(1440)));
     let anywhere = (1u8..=7, prop_oneof![3 => on_grid, 1 => any_minute], zone());
     // Starting in the small hours of the focus day, when clocks usually change.
-    let focused = (
-        Just(focus.day_of_week),
-        (0u16..=16, 1u16..=96),
-        Just(focus.zone),
-    )
-        .prop_map(|(day, (start, len), zone)| {
-            (day, (start * 15, (start * 15 + len * 15).min(1440)), zone)
-        });
+    let focused = (Just(focus.day_of_week), (0u16..=16, 1u16..=96), Just(focus.zone))
+        .prop_map(|(day, (start, len), zone)| (day, (start * 15, (start * 15 + len * 15).min(1440)), zone));
     prop_oneof![anywhere, focused].prop_map(|(day_of_week, (start, end), timezone)| WeeklyRule {
         day_of_week,
         start: LocalTime::from_minutes(start).unwrap(),
@@ -130,31 +104,19 @@ fn policy() -> impl Strategy<Value = Policy> {
         prop_oneof![3 => 0i64..=240, 1 => 0i64..=3000],
         prop_oneof![19 => 1i64..=30, 1 => Just(0)],
     )
-        .prop_map(
-            |(
-                duration_minutes,
-                step_minutes,
-                buffer_minutes,
-                minimum_notice_minutes,
-                horizon_days,
-            )| Policy {
-                duration_minutes,
-                step_minutes,
-                buffer_minutes,
-                minimum_notice_minutes,
-                horizon_days,
-            },
-        )
+        .prop_map(|(duration_minutes, step_minutes, buffer_minutes, minimum_notice_minutes, horizon_days)| Policy {
+            duration_minutes,
+            step_minutes,
+            buffer_minutes,
+            minimum_notice_minutes,
+            horizon_days,
+        })
 }
 
 /// Sessions starting from a day before `now` to a week after, on a 5-minute grid so that they
 /// often touch candidates and buffers exactly.
 fn sessions(max: usize) -> impl Strategy<Value = Vec<(i64, i64)>> {
-    prop::collection::vec((-288i64..2016, 0i64..=48), 0..max).prop_map(|v| {
-        v.into_iter()
-            .map(|(start, len)| (start * 5, len * 5))
-            .collect()
-    })
+    prop::collection::vec((-288i64..2016, 0i64..=48), 0..max).prop_map(|v| v.into_iter().map(|(start, len)| (start * 5, len * 5)).collect())
 }
 
 #[derive(Debug, Clone)]
@@ -190,56 +152,35 @@ fn scenario() -> impl Strategy<Value = Scenario> {
     now_and_focus()
         .prop_flat_map(|(now, focus)| {
             (
-                (
-                    Just(now),
-                    prop_oneof![Just(focus.zone), zone()],
-                    zone(),
-                    -1i64..4,
-                    0u64..7,
-                ),
-                (
-                    policy(),
-                    prop::collection::vec(rule(focus), 1..10),
-                    sessions(12),
-                    sessions(6),
-                ),
+                (Just(now), prop_oneof![Just(focus.zone), zone()], zone(), -1i64..4, 0u64..7),
+                (policy(), prop::collection::vec(rule(focus), 1..10), sessions(12), sessions(6)),
                 0i64..9 * 288,
             )
         })
-        .prop_map(
-            |(
-                (now, viewer, other_viewer, from_ahead, days),
-                (policy, rules, busy, student_busy),
-                probe,
-            )| {
-                let intervals = |v: Vec<(i64, i64)>| {
-                    v.into_iter()
-                        .map(|(start, len)| {
-                            let start = now + Duration::minutes(start);
-                            Interval {
-                                start,
-                                end: start + Duration::minutes(len),
-                            }
-                        })
-                        .collect()
-                };
-                let from = now.with_timezone(&viewer).date_naive() + Duration::days(from_ahead);
-                Scenario {
-                    now,
-                    viewer,
-                    other_viewer,
-                    from,
-                    to: from + chrono::Days::new(days),
-                    policy,
-                    rules,
-                    busy: intervals(busy),
-                    student_busy: intervals(student_busy),
-                    // On a 5-minute grid from the start of `now`'s UTC day, so that it often is a slot.
-                    probe: now.duration_trunc(Duration::days(1)).unwrap()
-                        + Duration::minutes(probe * 5),
-                }
-            },
-        )
+        .prop_map(|((now, viewer, other_viewer, from_ahead, days), (policy, rules, busy, student_busy), probe)| {
+            let intervals = |v: Vec<(i64, i64)>| {
+                v.into_iter()
+                    .map(|(start, len)| {
+                        let start = now + Duration::minutes(start);
+                        Interval { start, end: start + Duration::minutes(len) }
+                    })
+                    .collect()
+            };
+            let from = now.with_timezone(&viewer).date_naive() + Duration::days(from_ahead);
+            Scenario {
+                now,
+                viewer,
+                other_viewer,
+                from,
+                to: from + chrono::Days::new(days),
+                policy,
+                rules,
+                busy: intervals(busy),
+                student_busy: intervals(student_busy),
+                // On a 5-minute grid from the start of `now`'s UTC day, so that it often is a slot.
+                probe: now.duration_trunc(Duration::days(1)).unwrap() + Duration::minutes(probe * 5),
+            }
+        })
 }
 
 // ---- An independent model of the contract ----
@@ -258,20 +199,11 @@ fn model_instant(tz: Tz, local: NaiveDateTime, is_end: bool) -> DateTime<Utc> {
 }
 
 /// The windows of every rule on dates from `first` to `last` (rule-local), unmerged.
-fn model_windows(
-    rules: &[WeeklyRule],
-    first: NaiveDate,
-    last: NaiveDate,
-) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+fn model_windows(rules: &[WeeklyRule], first: NaiveDate, last: NaiveDate) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
     let mut windows = Vec::new();
     for date in first.iter_days().take_while(|d| *d <= last) {
-        for rule in rules
-            .iter()
-            .filter(|r| u32::from(r.day_of_week) == date.weekday().number_from_monday())
-        {
-            let at = |time: LocalTime| {
-                date.and_hms_opt(0, 0, 0).unwrap() + Duration::minutes(i64::from(time.minutes()))
-            };
+        for rule in rules.iter().filter(|r| u32::from(r.day_of_week) == date.weekday().number_from_monday()) {
+            let at = |time: LocalTime| date.and_hms_opt(0, 0, 0).unwrap() + Duration::minutes(i64::from(time.minutes()));
             let start = model_instant(rule.timezone, at(rule.start), false);
             let end = model_instant(rule.timezone, at(rule.end), true);
             if start < end {
@@ -283,9 +215,7 @@ fn model_windows(
 }
 
 /// Rule 2.
-fn model_union(
-    mut windows: Vec<(DateTime<Utc>, DateTime<Utc>)>,
-) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+fn model_union(mut windows: Vec<(DateTime<Utc>, DateTime<Utc>)>) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
     windows.sort();
     let mut union: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
     for (start, end) in windows {
@@ -300,21 +230,16 @@ fn model_union(
 fn tutor_busy_blocks(s: &Scenario, start: DateTime<Utc>) -> bool {
     let duration = Duration::minutes(s.policy.duration_minutes);
     let buffer = Duration::minutes(s.policy.buffer_minutes);
-    s.busy
-        .iter()
-        .any(|b| start < b.end + buffer && b.start < start + duration + buffer)
+    s.busy.iter().any(|b| start < b.end + buffer && b.start < start + duration + buffer)
 }
 
 fn student_busy_overlaps(s: &Scenario, start: DateTime<Utc>) -> bool {
     let end = start + Duration::minutes(s.policy.duration_minutes);
-    s.student_busy
-        .iter()
-        .any(|b| start < b.end && b.start < end)
+    s.student_busy.iter().any(|b| start < b.end && b.start < end)
 }
 
 fn within_notice_and_horizon(s: &Scenario, start: DateTime<Utc>) -> bool {
-    start >= s.now + Duration::minutes(s.policy.minimum_notice_minutes)
-        && start <= s.now + Duration::days(s.policy.horizon_days)
+    start >= s.now + Duration::minutes(s.policy.minimum_notice_minutes) && start <= s.now + Duration::days(s.policy.horizon_days)
 }
 
 fn viewer_date(tz: Tz, t: DateTime<Utc>) -> NaiveDate {
@@ -323,11 +248,7 @@ fn viewer_date(tz: Tz, t: DateTime<Utc>) -> NaiveDate {
 
 /// Rules 1–8 by brute force: every start the contract allows, with its conflict flag.
 fn model_slots(s: &Scenario) -> Vec<(DateTime<Utc>, bool)> {
-    let windows = model_windows(
-        &s.rules,
-        s.from - Duration::days(3),
-        s.to + Duration::days(3),
-    );
+    let windows = model_windows(&s.rules, s.from - Duration::days(3), s.to + Duration::days(3));
     let duration = Duration::minutes(s.policy.duration_minutes);
     let step = Duration::minutes(s.policy.step_minutes);
     let mut starts = Vec::new();
@@ -335,11 +256,7 @@ fn model_slots(s: &Scenario) -> Vec<(DateTime<Utc>, bool)> {
         let mut start = window_start;
         while start + duration <= window_end {
             let date = viewer_date(s.viewer, start);
-            if !tutor_busy_blocks(s, start)
-                && within_notice_and_horizon(s, start)
-                && s.from <= date
-                && date <= s.to
-            {
+            if !tutor_busy_blocks(s, start) && within_notice_and_horizon(s, start) && s.from <= date && date <= s.to {
                 starts.push((start, student_busy_overlaps(s, start)));
             }
             start += step;
@@ -349,36 +266,21 @@ fn model_slots(s: &Scenario) -> Vec<(DateTime<Utc>, bool)> {
 }
 
 fn instants(result: &SlotResult) -> Vec<(DateTime<Utc>, bool)> {
-    result
-        .slots
-        .iter()
-        .map(|slot| (slot.start, slot.conflict.is_some()))
-        .collect()
+    result.slots.iter().map(|slot| (slot.start, slot.conflict.is_some())).collect()
 }
 
 // ---- The invariants ----
 
 fn assert_covered_by_a_window(s: &Scenario, slot: &Slot) {
     // Rule-local dates around the slot, in every rule's timezone.
-    let around = |tz: Tz| {
-        (
-            viewer_date(tz, slot.start) - Duration::days(1),
-            viewer_date(tz, slot.end),
-        )
-    };
+    let around = |tz: Tz| (viewer_date(tz, slot.start) - Duration::days(1), viewer_date(tz, slot.end));
     let mut windows = Vec::new();
     for rule in &s.rules {
         let (first, last) = around(rule.timezone);
         windows.extend(model_windows(std::slice::from_ref(rule), first, last));
     }
-    let covered = model_union(windows)
-        .iter()
-        .any(|&(start, end)| start <= slot.start && slot.end <= end);
-    assert!(
-        covered,
-        "{slot:?} lies outside every window of {:?}",
-        s.rules
-    );
+    let covered = model_union(windows).iter().any(|&(start, end)| start <= slot.start && slot.end <= end);
+    assert!(covered, "{slot:?} lies outside every window of {:?}", s.rules);
 }
 
 fn assert_labels(tz: Tz, slot: &Slot) {
@@ -386,24 +288,14 @@ fn assert_labels(tz: Tz, slot: &Slot) {
     assert_eq!(slot.local_date, start.date_naive());
     assert_eq!(slot.local_start, start.time());
     assert_eq!(slot.local_end, slot.end.with_timezone(&tz).time());
-    assert_eq!(
-        slot.utc_offset_seconds,
-        start.offset().fix().local_minus_utc()
-    );
+    assert_eq!(slot.utc_offset_seconds, start.offset().fix().local_minus_utc());
 }
 
 fn assert_days_and_next_available(result: &SlotResult) {
     let bookable = || result.slots.iter().filter(|slot| slot.conflict.is_none());
-    let days: Vec<NaiveDate> = bookable()
-        .map(|slot| slot.local_date)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let days: Vec<NaiveDate> = bookable().map(|slot| slot.local_date).collect::<BTreeSet<_>>().into_iter().collect();
     assert_eq!(result.days, days);
-    assert_eq!(
-        result.next_available,
-        bookable().next().map(|slot| slot.start)
-    );
+    assert_eq!(result.next_available, bookable().next().map(|slot| slot.start));
 }
 
 proptest! {

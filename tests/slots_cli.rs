@@ -1,5 +1,9 @@
 //! The server binary's `slots` command, as support staff run it.
-use std::{io::Write, path::Path, process::{Command, Stdio}};
+use std::{
+    io::Write,
+    path::Path,
+    process::{Command, Stdio},
+};
 
 fn binary() -> Command {
     Command::new(env!("CARGO_BIN_EXE_session-booking"))
@@ -22,13 +26,8 @@ fn reads_standard_input_and_refuses_a_malformed_case_naming_the_field() {
     let mut case: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("contract_example.case.json")).unwrap()).unwrap();
     case["tutor"]["rules"][0]["timezone"] = "Mars/Olympus_Mons".into();
-    let mut child = binary()
-        .args(["slots", "--case", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child =
+        binary().args(["slots", "--case", "-"]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     child.stdin.take().unwrap().write_all(case.to_string().as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(!out.status.success());

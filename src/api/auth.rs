@@ -20,7 +20,10 @@ pub const MAX_PASSWORD_CHARS: usize = 1024;
 /// Checks the credentials, starts a login session and goes to `next` (a path on this site).
 #[server(endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    use crate::server::{auth, request::{app_state, client_ip}};
+    use crate::server::{
+        auth,
+        request::{app_state, client_ip},
+    };
 
     let state = app_state()?;
     let next = auth::safe_next(next.as_deref());
@@ -46,8 +49,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 pub struct LoginFailure;
 
 impl LoginFailure {
-    const CASES: [(&'static str, AppError); 2] =
-        [("credentials", AppError::InvalidCredentials), ("attempts", AppError::TooManyAttempts)];
+    const CASES: [(&'static str, AppError); 2] = [("credentials", AppError::InvalidCredentials), ("attempts", AppError::TooManyAttempts)];
 
     pub fn code_of(error: &AppError) -> Option<&'static str> {
         Self::CASES.iter().find(|(_, e)| e == error).map(|(code, _)| *code)

@@ -21,8 +21,16 @@ pub struct BookingPage {
 /// Student-Teacher (`/book/{st_id}`); `arrived` (the page opened, not a step within it)
 /// records the `page_view`.
 #[server(endpoint = "load_booking_page")]
-pub async fn load_booking_page(course_id: Option<i32>, st_id: Option<i32>, #[server(default)] arrived: bool) -> Result<BookingPage, AppError> {
-    use crate::server::{analytics::Event, request::{app_state, require_student}, wizard};
+pub async fn load_booking_page(
+    course_id: Option<i32>,
+    st_id: Option<i32>,
+    #[server(default)] arrived: bool,
+) -> Result<BookingPage, AppError> {
+    use crate::server::{
+        analytics::Event,
+        request::{app_state, require_student},
+        wizard,
+    };
     let (state, student) = (app_state()?, require_student()?);
     let page = wizard::booking_page(&state.db, &state.catalog, &student, course_id, st_id).await?;
     if arrived {
@@ -37,7 +45,10 @@ pub async fn load_booking_page(course_id: Option<i32>, st_id: Option<i32>, #[ser
 pub async fn select_student_teacher(st_id: i32) -> Result<(), AppError> {
     use crate::{
         entities::student_teacher,
-        server::{analytics::Event, request::{app_state, require_student}},
+        server::{
+            analytics::Event,
+            request::{app_state, require_student},
+        },
     };
     use sea_orm::EntityTrait;
 
@@ -62,7 +73,12 @@ pub async fn select_student_teacher(st_id: i32) -> Result<(), AppError> {
 pub async fn schedule_later(course_id: i32) -> Result<(), AppError> {
     use crate::{
         entities::{request_status, schedule_later_request as request},
-        server::{analytics::Event, db::ignore_duplicate, request::{app_state, require_student}, views},
+        server::{
+            analytics::Event,
+            db::ignore_duplicate,
+            request::{app_state, require_student},
+            views,
+        },
     };
     use sea_orm::{ActiveModelTrait, Set};
 
@@ -98,13 +114,14 @@ pub struct ScheduleLaterConfirmation {
 /// The confirmation screen of "Schedule Later", shown only when the request exists.
 #[server(endpoint = "load_schedule_later")]
 pub async fn load_schedule_later(course_id: i32) -> Result<ScheduleLaterConfirmation, AppError> {
-    use crate::server::{request::{app_state, require_student}, views};
+    use crate::server::{
+        request::{app_state, require_student},
+        views,
+    };
 
     let state = app_state()?;
     let student = require_student()?;
     let course = views::find_course(&state.db, course_id).await?;
-    views::open_request(&state.db, student.id, course_id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("Schedule Later request".into()))?;
+    views::open_request(&state.db, student.id, course_id).await?.ok_or_else(|| AppError::NotFound("Schedule Later request".into()))?;
     Ok(ScheduleLaterConfirmation { course: views::course_summary(&course) })
 }

@@ -14,7 +14,10 @@ pub struct CoursePage {
 
 #[server(endpoint = "load_course_page")]
 pub async fn load_course_page(course_id: i32) -> Result<CoursePage, AppError> {
-    use crate::server::{request::{app_state, require_student}, views};
+    use crate::server::{
+        request::{app_state, require_student},
+        views,
+    };
     let state = app_state()?;
     let student = require_student()?;
     let entry = state.catalog.course(&state.db, course_id).await?;
@@ -29,7 +32,14 @@ pub async fn load_course_page(course_id: i32) -> Result<CoursePage, AppError> {
 /// Enrolls the logged-in student (again is harmless) and goes on to book.
 #[server(endpoint = "enroll")]
 pub async fn enroll(course_id: i32) -> Result<(), AppError> {
-    use crate::{entities::enrollment, server::{db::ignore_duplicate, request::{app_state, require_student}, views}};
+    use crate::{
+        entities::enrollment,
+        server::{
+            db::ignore_duplicate,
+            request::{app_state, require_student},
+            views,
+        },
+    };
     use sea_orm::{ActiveModelTrait, Set};
 
     let state = app_state()?;
@@ -71,17 +81,17 @@ pub struct TeacherProfile {
 pub async fn load_teacher_profile(st_id: i32) -> Result<TeacherProfile, AppError> {
     use crate::{
         entities::{availability, student_teacher, user},
-        server::{request::{app_state, require_student}, views},
+        server::{
+            request::{app_state, require_student},
+            views,
+        },
     };
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
     let state = app_state()?;
     require_student()?;
     let db = &state.db;
-    let st = student_teacher::Entity::find_by_id(st_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::NotFound("Student-Teacher".into()))?;
+    let st = student_teacher::Entity::find_by_id(st_id).one(db).await?.ok_or_else(|| AppError::NotFound("Student-Teacher".into()))?;
     let person = user::Entity::find_by_id(st.user_id).one(db).await?.ok_or(AppError::Internal)?;
     let course = views::find_course(db, st.course_id).await?;
     let rules = availability::Entity::find()
@@ -93,11 +103,8 @@ pub async fn load_teacher_profile(st_id: i32) -> Result<TeacherProfile, AppError
     const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
     let weekly_hours = (1..=7i16)
         .filter_map(|dow| {
-            let hours: Vec<String> = rules
-                .iter()
-                .filter(|r| r.day_of_week == dow)
-                .map(|r| format!("{} – {}", r.start_time, r.end_time))
-                .collect();
+            let hours: Vec<String> =
+                rules.iter().filter(|r| r.day_of_week == dow).map(|r| format!("{} – {}", r.start_time, r.end_time)).collect();
             (!hours.is_empty()).then(|| WeeklyHours { day: DAYS[dow as usize - 1].to_owned(), hours })
         })
         .collect();

@@ -39,7 +39,10 @@ pub struct Dashboard {
 pub async fn load_dashboard() -> Result<Dashboard, AppError> {
     use crate::{
         entities::{course, enrollment, request_status, schedule_later_request as request, session, session_status},
-        server::{request::{app_state, require_student}, views},
+        server::{
+            request::{app_state, require_student},
+            views,
+        },
     };
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     use std::collections::HashMap;
@@ -112,11 +115,5 @@ pub async fn load_dashboard() -> Result<Dashboard, AppError> {
             })
         })
         .collect();
-    Ok(Dashboard {
-        student_name: student.name.clone(),
-        timezone: student.timezone.clone(),
-        courses: dashboard_courses,
-        upcoming,
-        requests,
-    })
+    Ok(Dashboard { student_name: student.name.clone(), timezone: student.timezone.clone(), courses: dashboard_courses, upcoming, requests })
 }

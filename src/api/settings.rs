@@ -21,10 +21,15 @@ pub struct Settings {
 
 #[server(endpoint = "load_settings")]
 pub async fn load_settings() -> Result<Settings, AppError> {
-    use crate::server::{auth, request::{app_state, login_session_id, require_student}, wizard::timezone_choices};
+    use crate::server::{
+        auth,
+        request::{app_state, login_session_id, require_student},
+        wizard::timezone_choices,
+    };
     let (state, student) = (app_state()?, require_student()?);
     let keep = login_session_id().ok_or(AppError::NotAuthenticated)?;
-    let other_devices = auth::count_other_sessions(&state.db, student.id, keep, state.settings.server.session_idle(), chrono::Utc::now()).await?;
+    let other_devices =
+        auth::count_other_sessions(&state.db, student.id, keep, state.settings.server.session_idle(), chrono::Utc::now()).await?;
     Ok(Settings { choices: timezone_choices(&student.timezone), timezone: student.timezone, other_devices })
 }
 
@@ -32,7 +37,11 @@ pub async fn load_settings() -> Result<Settings, AppError> {
 /// and comes back to the settings page, which says how many ended.
 #[server(endpoint = "sign_out_other_devices")]
 pub async fn sign_out_other_devices(next: Option<String>) -> Result<(), AppError> {
-    use crate::server::{auth, request::{app_state, login_session_id, require_student}, urlencode};
+    use crate::server::{
+        auth,
+        request::{app_state, login_session_id, require_student},
+        urlencode,
+    };
     let (state, student) = (app_state()?, require_student()?);
     let keep = login_session_id().ok_or(AppError::NotAuthenticated)?;
     let ended = auth::end_other_sessions(&state.db, student.id, keep).await?;
@@ -45,7 +54,11 @@ pub async fn sign_out_other_devices(next: Option<String>) -> Result<(), AppError
 /// the booking step they came from.
 #[server(endpoint = "update_timezone")]
 pub async fn update_timezone(timezone: String, next: Option<String>) -> Result<(), AppError> {
-    use crate::server::{auth::safe_next, request::{app_state, require_student}, wizard::set_timezone};
+    use crate::server::{
+        auth::safe_next,
+        request::{app_state, require_student},
+        wizard::set_timezone,
+    };
     let (state, student) = (app_state()?, require_student()?);
     set_timezone(&state.db, &student, &timezone).await?;
     leptos_axum::redirect(safe_next(next.as_deref()));

@@ -86,14 +86,20 @@ pub struct Booked {
 /// Step 1: each active tutor's first bookable time (tutors with none are left out).
 #[server(endpoint = "load_next_times")]
 pub async fn load_next_times(course_id: i32) -> Result<Vec<SlotView>, AppError> {
-    use crate::server::{availability::next_by_tutor, request::{app_state, require_student}};
+    use crate::server::{
+        availability::next_by_tutor,
+        request::{app_state, require_student},
+    };
     let (state, student) = (app_state()?, require_student()?);
     next_by_tutor(&state.db, &state.settings.booking, &student, course_id, chrono::Utc::now()).await
 }
 
 #[server(endpoint = "load_month_days")]
 pub async fn load_month_days(st_id: i32, month: Option<String>) -> Result<MonthDays, AppError> {
-    use crate::server::{request::{app_state, require_student}, wizard};
+    use crate::server::{
+        request::{app_state, require_student},
+        wizard,
+    };
     let (state, student) = (app_state()?, require_student()?);
     let tutor = wizard::bookable(&state.db, &student, st_id).await?;
     wizard::month_days(&state.db, &state.settings.booking, &student, &tutor, month.as_deref(), chrono::Utc::now()).await
@@ -101,7 +107,10 @@ pub async fn load_month_days(st_id: i32, month: Option<String>) -> Result<MonthD
 
 #[server(endpoint = "load_day_times")]
 pub async fn load_day_times(st_id: i32, date: String) -> Result<DayTimes, AppError> {
-    use crate::server::{request::{app_state, require_student}, wizard};
+    use crate::server::{
+        request::{app_state, require_student},
+        wizard,
+    };
     let (state, student) = (app_state()?, require_student()?);
     let tutor = wizard::bookable(&state.db, &student, st_id).await?;
     wizard::day_times(&state.db, &state.settings.booking, &student, &tutor, &date, chrono::Utc::now()).await
@@ -110,7 +119,10 @@ pub async fn load_day_times(st_id: i32, date: String) -> Result<DayTimes, AppErr
 /// "This Week": the bookable times of the next seven days, by date.
 #[server(endpoint = "load_week_times")]
 pub async fn load_week_times(st_id: i32) -> Result<Vec<DayTimes>, AppError> {
-    use crate::server::{request::{app_state, require_student}, wizard};
+    use crate::server::{
+        request::{app_state, require_student},
+        wizard,
+    };
     let (state, student) = (app_state()?, require_student()?);
     let tutor = wizard::bookable(&state.db, &student, st_id).await?;
     wizard::week_times(&state.db, &state.settings.booking, &student, &tutor, chrono::Utc::now()).await
@@ -118,7 +130,10 @@ pub async fn load_week_times(st_id: i32) -> Result<Vec<DayTimes>, AppError> {
 
 #[server(endpoint = "load_confirm")]
 pub async fn load_confirm(st_id: i32, start: String) -> Result<ConfirmView, AppError> {
-    use crate::server::{request::{app_state, require_student}, wizard};
+    use crate::server::{
+        request::{app_state, require_student},
+        wizard,
+    };
     let (state, student) = (app_state()?, require_student()?);
     let tutor = wizard::bookable(&state.db, &student, st_id).await?;
     wizard::confirm_view(&state.db, &state.settings.booking, &student, &tutor, &start, chrono::Utc::now()).await
@@ -128,7 +143,12 @@ pub async fn load_confirm(st_id: i32, start: String) -> Result<ConfirmView, AppE
 /// page the choice was made on (either entry route), where the student continues.
 #[server(endpoint = "select_date")]
 pub async fn select_date(st_id: i32, date: String, page: String) -> Result<(), AppError> {
-    use crate::server::{analytics::Event, availability::parse_date, request::{app_state, require_student}, wizard};
+    use crate::server::{
+        analytics::Event,
+        availability::parse_date,
+        request::{app_state, require_student},
+        wizard,
+    };
     let (state, student) = (app_state()?, require_student()?);
     wizard::bookable(&state.db, &student, st_id).await?;
     let day = parse_date(&date)?;
@@ -141,7 +161,12 @@ pub async fn select_date(st_id: i32, date: String, page: String) -> Result<(), A
 /// Step 3's choice: records `time_selected` and shows the confirmation step.
 #[server(endpoint = "select_time")]
 pub async fn select_time(st_id: i32, start: String, page: String) -> Result<(), AppError> {
-    use crate::server::{analytics::Event, availability::parse_start, request::{app_state, require_student}, views, wizard};
+    use crate::server::{
+        analytics::Event,
+        availability::parse_start,
+        request::{app_state, require_student},
+        views, wizard,
+    };
     let (state, student) = (app_state()?, require_student()?);
     wizard::bookable(&state.db, &student, st_id).await?;
     let at = parse_start(&start)?;
@@ -163,7 +188,10 @@ pub async fn book_session(
     note: Option<String>,
     idempotency_key: String,
 ) -> Result<Booked, AppError> {
-    use crate::server::{booking, request::{app_state, require_student}};
+    use crate::server::{
+        booking,
+        request::{app_state, require_student},
+    };
     let (state, student) = (app_state()?, require_student()?);
     let request = booking::BookingRequest::parse(st_id, &start, reminders.unwrap_or(false), note, &idempotency_key)?;
     let session_id = booking::book(&state, &student, &request, chrono::Utc::now()).await?;
@@ -173,7 +201,10 @@ pub async fn book_session(
 
 #[server(endpoint = "load_booked")]
 pub async fn load_booked(session_id: i32) -> Result<BookedView, AppError> {
-    use crate::server::{request::{app_state, require_student}, wizard};
+    use crate::server::{
+        request::{app_state, require_student},
+        wizard,
+    };
     let (state, student) = (app_state()?, require_student()?);
     wizard::booked_view(&state.db, &student, session_id).await
 }

@@ -94,7 +94,9 @@ fn rove(grid: &Element, next: &Element) {
 }
 
 fn open_month(grid: &Element, which: &str, focus_grid: &Rc<Cell<bool>>) {
-    if let Some(link) = grid.query_selector(&format!("a[data-month=\"{which}\"]")).ok().flatten().and_then(|l| l.dyn_into::<HtmlElement>().ok()) {
+    if let Some(link) =
+        grid.query_selector(&format!("a[data-month=\"{which}\"]")).ok().flatten().and_then(|l| l.dyn_into::<HtmlElement>().ok())
+    {
         focus_grid.set(true);
         link.click();
     }

@@ -120,9 +120,7 @@ fn after_navigation(navigating: Rc<Navigation>, focus_grid: Rc<Cell<bool>>) {
                 return;
             }
             let grid_stop = in_grid.then(|| document().query_selector("[data-date-grid] button[tabindex=\"0\"]").ok().flatten()).flatten();
-            let target = grid_stop
-                .or_else(|| document().get_element_by_id("step-title"))
-                .or_else(|| document().get_element_by_id("main"));
+            let target = grid_stop.or_else(|| document().get_element_by_id("step-title")).or_else(|| document().get_element_by_id("main"));
             if let Some(element) = target.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
                 let _ = element.focus();
             }

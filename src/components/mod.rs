@@ -42,10 +42,13 @@ where
     Fut: Future<Output = Result<T, AppError>> + Send + 'static,
 {
     let id = use_id_param(param);
-    Resource::new(move || id.get(), move |id| async move {
-        match id {
-            Some(id) => load(id).await,
-            None => Err(AppError::NotFound(what.into())),
-        }
-    })
+    Resource::new(
+        move || id.get(),
+        move |id| async move {
+            match id {
+                Some(id) => load(id).await,
+                None => Err(AppError::NotFound(what.into())),
+            }
+        },
+    )
 }

@@ -61,7 +61,11 @@ pub fn SettingsPage() -> impl IntoView {
 }
 
 fn devices(n: u64) -> String {
-    if n == 1 { "1 other device".into() } else { format!("{n} other devices") }
+    if n == 1 {
+        "1 other device".into()
+    } else {
+        format!("{n} other devices")
+    }
 }
 
 fn devices_signed_in(others: u64) -> String {

@@ -2,7 +2,10 @@
 //!
 //! A login session is a random token given to the browser in an HttpOnly cookie; the database
 //! keeps only its SHA-256, so a leaked table cannot be replayed.
-use argon2::{password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString}, Argon2};
+use argon2::{
+    password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
+    Argon2,
+};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Duration, Utc};
 use cookie::{Cookie, SameSite};
@@ -26,15 +29,11 @@ const TOUCH_EVERY_MINUTES: i64 = 5;
 
 pub fn hash_password(password: &str) -> String {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .expect("argon2 hashes any password with default parameters")
-        .to_string()
+    Argon2::default().hash_password(password.as_bytes(), &salt).expect("argon2 hashes any password with default parameters").to_string()
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
 /// The user with these credentials. Attempts are limited per client address and per email
@@ -127,10 +126,7 @@ pub async fn start_session(db: &DatabaseConnection, user_id: i32, now: DateTime<
 }
 
 pub async fn end_session(db: &DatabaseConnection, token: &str) -> Result<(), DbErr> {
-    login_session::Entity::delete_many()
-        .filter(login_session::Column::TokenHash.eq(token_hash(token)))
-        .exec(db)
-        .await?;
+    login_session::Entity::delete_many().filter(login_session::Column::TokenHash.eq(token_hash(token))).exec(db).await?;
     Ok(())
 }
 
@@ -151,7 +147,13 @@ pub async fn end_other_sessions(db: &DatabaseConnection, user_id: i32, keep: i32
 }
 
 /// How many live login sessions `user_id` has besides `keep`.
-pub async fn count_other_sessions(db: &DatabaseConnection, user_id: i32, keep: i32, idle: Duration, now: DateTime<Utc>) -> Result<u64, DbErr> {
+pub async fn count_other_sessions(
+    db: &DatabaseConnection,
+    user_id: i32,
+    keep: i32,
+    idle: Duration,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
     use sea_orm::PaginatorTrait;
     login_session::Entity::find().filter(other_devices(user_id, keep)).filter(live(idle, now)).count(db).await
 }
@@ -216,10 +218,7 @@ pub fn session_cookie(token: Option<&str>, secure: bool) -> String {
 pub fn safe_next(next: Option<&str>) -> &str {
     match next {
         Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.contains('\\')
-                && path.bytes().all(|b| b.is_ascii_graphic()) =>
+            if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && path.bytes().all(|b| b.is_ascii_graphic()) =>
         {
             path
         }

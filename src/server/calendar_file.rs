@@ -100,8 +100,15 @@ mod tests {
     #[test]
     fn the_ics_event_is_in_utc_with_a_stable_uid() {
         let ics = entry().ics(Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap());
-        for line in ["BEGIN:VCALENDAR", "BEGIN:VEVENT", "UID:session-42@session-booking", "DTSTART:20261201T140000Z",
-            "DTEND:20261201T150000Z", "DTSTAMP:20261125T090000Z", "SUMMARY:Algebra I with Tom Walker"] {
+        for line in [
+            "BEGIN:VCALENDAR",
+            "BEGIN:VEVENT",
+            "UID:session-42@session-booking",
+            "DTSTART:20261201T140000Z",
+            "DTEND:20261201T150000Z",
+            "DTSTAMP:20261125T090000Z",
+            "SUMMARY:Algebra I with Tom Walker",
+        ] {
             assert!(ics.lines().any(|l| l == line), "missing {line}:\n{ics}");
         }
         assert!(ics.contains("\r\n"), "RFC 5545 lines end in CRLF");
@@ -112,9 +119,17 @@ mod tests {
     #[test]
     fn the_invitation_is_the_same_event_requested_of_both_people() {
         let stamp = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
-        let invite = entry().invitation(stamp, &Invitation { organizer: "bookings@peertutor.test", attendees: ["maya@student.test", "tom@tutor.test"] });
-        for line in ["METHOD:REQUEST", "UID:session-42@session-booking", "DTSTART:20261201T140000Z", "ORGANIZER:mailto:bookings@peertutor.test",
-            "ATTENDEE:mailto:maya@student.test", "ATTENDEE:mailto:tom@tutor.test", "URL:https://meet.jit.si/peertutor-abc"] {
+        let invite = entry()
+            .invitation(stamp, &Invitation { organizer: "bookings@peertutor.test", attendees: ["maya@student.test", "tom@tutor.test"] });
+        for line in [
+            "METHOD:REQUEST",
+            "UID:session-42@session-booking",
+            "DTSTART:20261201T140000Z",
+            "ORGANIZER:mailto:bookings@peertutor.test",
+            "ATTENDEE:mailto:maya@student.test",
+            "ATTENDEE:mailto:tom@tutor.test",
+            "URL:https://meet.jit.si/peertutor-abc",
+        ] {
             assert!(invite.lines().any(|l| l == line), "missing {line}:\n{invite}");
         }
     }

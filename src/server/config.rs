@@ -96,10 +96,9 @@ impl Settings {
     /// Reads `path` and applies overrides from `env` (a lookup, so tests need not touch the
     /// process environment).
     pub fn load(path: &Path, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
-        let mut settings: Settings = toml::from_str(&text)
-            .map_err(|source| ConfigError::Parse { path: path.display().to_string(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
+        let mut settings: Settings =
+            toml::from_str(&text).map_err(|source| ConfigError::Parse { path: path.display().to_string(), source })?;
         settings.apply_env(env)?;
         settings.validate()?;
         Ok(settings)

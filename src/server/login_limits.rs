@@ -3,7 +3,10 @@
 //! allow the whole quota). Fixed one-minute windows: the account's owner is slowed while
 //! someone guesses, never locked out for longer than the window.
 use chrono::{DateTime, Utc};
-use sea_orm::{sea_query::{Expr, ExprTrait, OnConflict}, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    sea_query::{Expr, ExprTrait, OnConflict},
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
+};
 use std::{net::IpAddr, time::Duration};
 
 use crate::entities::login_attempt;
@@ -58,9 +61,6 @@ pub fn start_forgetting(db: DatabaseConnection) {
 }
 
 pub async fn forget_before(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, DbErr> {
-    let deleted = login_attempt::Entity::delete_many()
-        .filter(login_attempt::Column::WindowStart.lt(window_of(now)))
-        .exec(db)
-        .await?;
+    let deleted = login_attempt::Entity::delete_many().filter(login_attempt::Column::WindowStart.lt(window_of(now))).exec(db).await?;
     Ok(deleted.rows_affected)
 }

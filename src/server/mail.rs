@@ -61,7 +61,9 @@ impl MailWorker {
     pub fn start(db: DatabaseConnection, settings: &Settings) -> Result<Self, String> {
         let mail = &settings.notifications;
         let transport = match &mail.smtp_url {
-            Some(url) => Transport::Smtp(AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| format!("BOOKING_SMTP_URL: {e}"))?.build()),
+            Some(url) => {
+                Transport::Smtp(AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| format!("BOOKING_SMTP_URL: {e}"))?.build())
+            }
             None => Transport::Files(PathBuf::from(&mail.mail_dir)),
         };
         let context = Context {
@@ -135,7 +137,10 @@ async fn compose(db: &DatabaseConnection, context: &Context, message: &OutboxMes
     Ok(Some((email, format!("session-{}-{who}-{}.eml", s.id, message.id))))
 }
 
-async fn load(db: &DatabaseConnection, session_id: i32) -> Result<Option<(session::Model, user::Model, user::Model, course::Model)>, sea_orm::DbErr> {
+async fn load(
+    db: &DatabaseConnection,
+    session_id: i32,
+) -> Result<Option<(session::Model, user::Model, user::Model, course::Model)>, sea_orm::DbErr> {
     let Some(s) = session::Entity::find_by_id(session_id).one(db).await? else { return Ok(None) };
     let student = user::Entity::find_by_id(s.student_id).one(db).await?;
     let tutor = user::Entity::find_by_id(s.teacher_id).one(db).await?;
@@ -196,7 +201,8 @@ fn render(
     let rows: String = facts
         .iter()
         .map(|(k, v)| {
-            let value = if *k == "Video room" { format!("<a href=\"{0}\">{0}</a>", html_escape::encode_double_quoted_attribute(v)) } else { e(v) };
+            let value =
+                if *k == "Video room" { format!("<a href=\"{0}\">{0}</a>", html_escape::encode_double_quoted_attribute(v)) } else { e(v) };
             format!("<tr><th align=\"left\" style=\"padding:4px 12px 4px 0\">{}</th><td style=\"padding:4px 0\">{value}</td></tr>", e(k))
         })
         .collect();

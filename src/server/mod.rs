@@ -65,15 +65,10 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(|| async { "ok" }))
         .route("/sessions/{session_id}/calendar", get(calendar_download))
         .nest_service("/pkg", static_bundle(&state.leptos_options))
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            context.clone(),
-            {
-                let options = state.leptos_options.clone();
-                move || shell(options.clone())
-            },
-        )
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(middleware::from_fn_with_state(state.clone(), resolve_session))
         .layer(middleware::from_fn_with_state(state.settings.clone(), refuse_cross_site))
@@ -248,7 +243,11 @@ fn client_ip(request: &Request, trust_forwarded_for: bool) -> Option<std::net::I
         last.rsplit(',').next()?.trim().parse().ok()
     };
     let peer = || request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
-    if trust_forwarded_for { forwarded().or_else(peer) } else { peer() }
+    if trust_forwarded_for {
+        forwarded().or_else(peer)
+    } else {
+        peer()
+    }
 }
 
 /// Finds who is logged in, once per request, and hands it on in the request's extensions

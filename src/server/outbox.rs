@@ -37,7 +37,9 @@ pub fn backoff(attempts: i32) -> Duration {
 pub async fn enqueue(txn: &impl ConnectionTrait, booked: &session::Model, reminder_leads: &[u32], now: DateTime<Utc>) -> Result<(), DbErr> {
     let mut messages = vec![(MessageKind::StudentConfirmation, 0, now), (MessageKind::TutorConfirmation, 0, now)];
     if booked.reminders {
-        messages.extend(reminder_schedule(booked.start_at, now, reminder_leads).into_iter().map(|(lead, at)| (MessageKind::Reminder, lead, at)));
+        messages.extend(
+            reminder_schedule(booked.start_at, now, reminder_leads).into_iter().map(|(lead, at)| (MessageKind::Reminder, lead, at)),
+        );
     }
     for (kind, lead_minutes, send_after) in messages {
         outbox::ActiveModel {

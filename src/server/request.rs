@@ -2,7 +2,10 @@
 use leptos::prelude::use_context;
 
 use super::state::AppState;
-use crate::{entities::{role, user}, error::AppError};
+use crate::{
+    entities::{role, user},
+    error::AppError,
+};
 
 /// The logged-in user of a request (or `None`), resolved once by the session middleware and
 /// carried in the request's extensions to every page and server function it reaches.
@@ -30,12 +33,10 @@ pub fn app_state() -> Result<AppState, AppError> {
 
 /// The logged-in user, if any, as the session middleware found it: no query.
 pub fn current_user() -> Result<Option<user::Model>, AppError> {
-    extension::<CurrentUser>()
-        .map(|CurrentUser(user)| user)
-        .ok_or_else(|| {
-            tracing::error!("the session middleware did not run for this request");
-            AppError::Internal
-        })
+    extension::<CurrentUser>().map(|CurrentUser(user)| user).ok_or_else(|| {
+        tracing::error!("the session middleware did not run for this request");
+        AppError::Internal
+    })
 }
 
 /// The logged-in student; every booking action acts for this user and no other.

@@ -9,7 +9,12 @@ use crate::entities::{availability, course, enrollment, role, session, session_s
 
 pub const DEMO_PASSWORD: &str = "booking-demo";
 
-struct Person { name: &'static str, email: &'static str, timezone: &'static str, role: &'static str }
+struct Person {
+    name: &'static str,
+    email: &'static str,
+    timezone: &'static str,
+    role: &'static str,
+}
 
 const PEOPLE: &[Person] = &[
     Person { name: "Priya Nair", email: "priya@tutor.test", timezone: "Asia/Kolkata", role: role::TEACHER },
@@ -23,12 +28,32 @@ const PEOPLE: &[Person] = &[
     Person { name: "Lena Fischer", email: "lena@student.test", timezone: "Europe/Berlin", role: role::STUDENT },
 ];
 
-struct CourseSeed { title: &'static str, minutes: i32, included: i32, description: &'static str }
+struct CourseSeed {
+    title: &'static str,
+    minutes: i32,
+    included: i32,
+    description: &'static str,
+}
 
 const COURSES: &[CourseSeed] = &[
-    CourseSeed { title: "Algebra I", minutes: 60, included: 8, description: "Linear equations, inequalities, functions and graphs, taught by students who aced it last year." },
-    CourseSeed { title: "Conversational Spanish", minutes: 30, included: 12, description: "Short, friendly conversation practice to build fluency and confidence." },
-    CourseSeed { title: "Intro to Python", minutes: 45, included: 6, description: "Variables, loops, functions and your first small programs." },
+    CourseSeed {
+        title: "Algebra I",
+        minutes: 60,
+        included: 8,
+        description: "Linear equations, inequalities, functions and graphs, taught by students who aced it last year.",
+    },
+    CourseSeed {
+        title: "Conversational Spanish",
+        minutes: 30,
+        included: 12,
+        description: "Short, friendly conversation practice to build fluency and confidence.",
+    },
+    CourseSeed {
+        title: "Intro to Python",
+        minutes: 45,
+        included: 6,
+        description: "Variables, loops, functions and your first small programs.",
+    },
 ];
 
 /// (teacher email, course title, active, students taught, rating, bio)
@@ -37,7 +62,14 @@ const TEACHING: &[(&str, &str, bool, i32, Option<f64>, &str)] = &[
     ("tom@tutor.test", "Algebra I", true, 31, Some(4.7), "Engineering student; patient with fractions and fond of worked examples."),
     ("aarav@tutor.test", "Algebra I", true, 3, None, "New Student-Teacher with weekend mornings free for algebra practice."),
     ("sofia@tutor.test", "Algebra I", true, 57, Some(4.8), "Teaching assistant for two years; explains every step twice if you like."),
-    ("sofia@tutor.test", "Conversational Spanish", true, 64, Some(4.9), "Native Portuguese and Spanish speaker; conversation over grammar drills."),
+    (
+        "sofia@tutor.test",
+        "Conversational Spanish",
+        true,
+        64,
+        Some(4.9),
+        "Native Portuguese and Spanish speaker; conversation over grammar drills.",
+    ),
     ("diego@tutor.test", "Conversational Spanish", true, 23, Some(4.6), "From Mexico City; everyday Spanish, slang included."),
     ("ana@tutor.test", "Intro to Python", false, 12, Some(4.5), "Backend developer in training; currently on exam leave."),
 ];

@@ -16,13 +16,7 @@ pub fn avatar(user: &user::Model) -> Avatar {
 }
 
 pub fn user_view(user: &user::Model) -> UserView {
-    UserView {
-        id: user.id,
-        name: user.name.clone(),
-        email: user.email.clone(),
-        timezone: user.timezone.clone(),
-        avatar: avatar(user),
-    }
+    UserView { id: user.id, name: user.name.clone(), email: user.email.clone(), timezone: user.timezone.clone(), avatar: avatar(user) }
 }
 
 pub fn course_summary(course: &course::Model) -> CourseSummary {
@@ -99,11 +93,8 @@ pub async fn active_teachers(db: &impl ConnectionTrait, course_id: i32) -> Resul
         .all(db)
         .await?;
     let users = users_by_id(db, rows.iter().map(|st| st.user_id)).await?;
-    let mut cards: Vec<TeacherCard> =
-        rows.iter().filter_map(|st| users.get(&st.user_id).map(|u| teacher_card(st, u))).collect();
-    cards.sort_by(|a, b| {
-        b.rating.unwrap_or(-1.0).total_cmp(&a.rating.unwrap_or(-1.0)).then_with(|| a.name.cmp(&b.name))
-    });
+    let mut cards: Vec<TeacherCard> = rows.iter().filter_map(|st| users.get(&st.user_id).map(|u| teacher_card(st, u))).collect();
+    cards.sort_by(|a, b| b.rating.unwrap_or(-1.0).total_cmp(&a.rating.unwrap_or(-1.0)).then_with(|| a.name.cmp(&b.name)));
     Ok(cards)
 }
 

@@ -5,9 +5,9 @@ use chrono_tz::Tz;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 
 use super::{
+    availability::{check_start, month_range, parse_date, parse_start, slot_view, CourseCalendars},
     calendar_file::CalendarEntry,
     catalog::Catalog,
-    availability::{check_start, month_range, parse_date, parse_start, slot_view, CourseCalendars},
     config::BookingDefaults,
     views,
 };
@@ -209,7 +209,12 @@ pub async fn confirm_view(
     })
 }
 
-fn session_summary(course: &course::Model, teacher: &user::Model, (start, end): (DateTime<Utc>, DateTime<Utc>), viewer: Tz) -> SessionSummary {
+fn session_summary(
+    course: &course::Model,
+    teacher: &user::Model,
+    (start, end): (DateTime<Utc>, DateTime<Utc>),
+    viewer: Tz,
+) -> SessionSummary {
     let (date_label, time_label) = views::session_labels(start, end, viewer);
     SessionSummary {
         course_title: course.title.clone(),
@@ -254,7 +259,12 @@ pub async fn booked_view(db: &impl ConnectionTrait, student: &user::Model, sessi
 }
 
 /// The session's `.ics` file, for its own student.
-pub async fn calendar_file(db: &impl ConnectionTrait, student: &user::Model, session_id: i32, now: DateTime<Utc>) -> Result<String, AppError> {
+pub async fn calendar_file(
+    db: &impl ConnectionTrait,
+    student: &user::Model,
+    session_id: i32,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
     let (s, teacher, course) = own_session(db, student, session_id).await?;
     let title = format!("{} with {}", course.title, teacher.name);
     Ok(calendar_entry(&s, &title).ics(now))
@@ -306,10 +316,30 @@ pub fn timezone_label(name: &str) -> String {
 /// Zones a student may choose: the common ones (every demo zone among them) and their own.
 pub fn timezone_choices(current: &str) -> Vec<crate::api::settings::TimezoneChoice> {
     const COMMON: [&str; 24] = [
-        "America/Los_Angeles", "America/Denver", "America/Chicago", "America/New_York", "America/Mexico_City",
-        "America/Sao_Paulo", "America/Argentina/Buenos_Aires", "UTC", "Europe/London", "Europe/Lisbon", "Europe/Berlin",
-        "Europe/Zagreb", "Europe/Paris", "Africa/Lagos", "Africa/Nairobi", "Asia/Dubai", "Asia/Kolkata", "Asia/Kathmandu",
-        "Asia/Singapore", "Asia/Shanghai", "Asia/Tokyo", "Australia/Sydney", "Pacific/Auckland", "Pacific/Honolulu",
+        "America/Los_Angeles",
+        "America/Denver",
+        "America/Chicago",
+        "America/New_York",
+        "America/Mexico_City",
+        "America/Sao_Paulo",
+        "America/Argentina/Buenos_Aires",
+        "UTC",
+        "Europe/London",
+        "Europe/Lisbon",
+        "Europe/Berlin",
+        "Europe/Zagreb",
+        "Europe/Paris",
+        "Africa/Lagos",
+        "Africa/Nairobi",
+        "Asia/Dubai",
+        "Asia/Kolkata",
+        "Asia/Kathmandu",
+        "Asia/Singapore",
+        "Asia/Shanghai",
+        "Asia/Tokyo",
+        "Australia/Sydney",
+        "Pacific/Auckland",
+        "Pacific/Honolulu",
     ];
     let mut names: Vec<&str> = COMMON.to_vec();
     if !names.contains(&current) {

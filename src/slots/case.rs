@@ -28,10 +28,7 @@ pub enum CaseError {
 /// Runs one case and returns the result as pretty-printed JSON in the contract's shape.
 pub fn run_case(json: &str) -> Result<String, CaseError> {
     let value: Value = serde_json::from_str(json)?;
-    let case = Case::parse(&Node {
-        path: String::new(),
-        value: &value,
-    })?;
+    let case = Case::parse(&Node { path: String::new(), value: &value })?;
     let result = compute_slots(&SlotQuery {
         now: case.now,
         viewer_timezone: case.viewer_timezone,
@@ -77,16 +74,9 @@ impl Case {
             minimum_notice_minutes: minutes("minimum_notice_minutes")?,
             horizon_days: minutes("horizon_days")?,
         };
-        policy.validate().map_err(|e| CaseError::Field {
-            field: format!("policy.{}", e.field),
-            problem: e.problem,
-        })?;
+        policy.validate().map_err(|e| CaseError::Field { field: format!("policy.{}", e.field), problem: e.problem })?;
         let tutor = root.get("tutor")?;
-        let rules = tutor
-            .get("rules")?
-            .items()?
-            .map(|r| rule(&r))
-            .collect::<Result<_, _>>()?;
+        let rules = tutor.get("rules")?.items()?.map(|r| rule(&r)).collect::<Result<_, _>>()?;
         Ok(Case {
             now,
             viewer_timezone,
@@ -113,12 +103,7 @@ fn rule(node: &Node) -> Result<WeeklyRule, CaseError> {
         return Err(end_node.error("must be later than start"));
     }
     let timezone = node.get("timezone")?.timezone()?;
-    Ok(WeeklyRule {
-        day_of_week,
-        start,
-        end,
-        timezone,
-    })
+    Ok(WeeklyRule { day_of_week, start, end, timezone })
 }
 
 /// A list of sessions that may be absent (or `null`), meaning none.
@@ -151,61 +136,34 @@ struct Node<'v> {
 
 impl<'v> Node<'v> {
     fn error(&self, problem: impl Display) -> CaseError {
-        let field = if self.path.is_empty() {
-            "case".to_owned()
-        } else {
-            self.path.clone()
-        };
-        CaseError::Field {
-            field,
-            problem: problem.to_string(),
-        }
+        let field = if self.path.is_empty() { "case".to_owned() } else { self.path.clone() };
+        CaseError::Field { field, problem: problem.to_string() }
     }
 
     fn object(&self) -> Result<&'v Map<String, Value>, CaseError> {
-        self.value
-            .as_object()
-            .ok_or_else(|| self.error("must be an object"))
+        self.value.as_object().ok_or_else(|| self.error("must be an object"))
     }
 
     /// A required member; `null` counts as missing.
     fn get(&self, key: &str) -> Result<Node<'v>, CaseError> {
-        let path = if self.path.is_empty() {
-            key.to_owned()
-        } else {
-            format!("{}.{key}", self.path)
-        };
+        let path = if self.path.is_empty() { key.to_owned() } else { format!("{}.{key}", self.path) };
         match self.object()?.get(key) {
             Some(value) if !value.is_null() => Ok(Node { path, value }),
-            _ => Err(Node {
-                path,
-                value: &Value::Null,
-            }
-            .error("missing")),
+            _ => Err(Node { path, value: &Value::Null }.error("missing")),
         }
     }
 
     fn items(&self) -> Result<impl Iterator<Item = Node<'v>> + '_, CaseError> {
-        let items = self
-            .value
-            .as_array()
-            .ok_or_else(|| self.error("must be an array"))?;
-        Ok(items.iter().enumerate().map(|(i, value)| Node {
-            path: format!("{}[{i}]", self.path),
-            value,
-        }))
+        let items = self.value.as_array().ok_or_else(|| self.error("must be an array"))?;
+        Ok(items.iter().enumerate().map(|(i, value)| Node { path: format!("{}[{i}]", self.path), value }))
     }
 
     fn string(&self) -> Result<&'v str, CaseError> {
-        self.value
-            .as_str()
-            .ok_or_else(|| self.error("must be a string"))
+        self.value.as_str().ok_or_else(|| self.error("must be a string"))
     }
 
     fn integer(&self) -> Result<i64, CaseError> {
-        self.value
-            .as_i64()
-            .ok_or_else(|| self.error("must be an integer"))
+        self.value.as_i64().ok_or_else(|| self.error("must be an integer"))
     }
 
     fn parsed<T: FromStr<Err: Display>>(&self) -> Result<T, CaseError> {
@@ -214,14 +172,12 @@ impl<'v> Node<'v> {
 
     fn timezone(&self) -> Result<Tz, CaseError> {
         let name = self.string()?;
-        name.parse()
-            .map_err(|_| self.error(format_args!("unknown timezone {name:?}")))
+        name.parse().map_err(|_| self.error(format_args!("unknown timezone {name:?}")))
     }
 
     fn date(&self) -> Result<NaiveDate, CaseError> {
         let text = self.string()?;
-        NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map_err(|_| self.error(format_args!("must be a date YYYY-MM-DD, got {text:?}")))
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| self.error(format_args!("must be a date YYYY-MM-DD, got {text:?}")))
     }
 
     /// An RFC 3339 instant with any offset, e.g. `2026-03-06T15:00:00Z`.
@@ -229,11 +185,7 @@ impl<'v> Node<'v> {
         let text = self.string()?;
         DateTime::parse_from_rfc3339(text)
             .map(|t| t.with_timezone(&Utc))
-            .map_err(|_| {
-                self.error(format_args!(
-                    "must be an RFC 3339 instant such as 2026-03-06T15:00:00Z, got {text:?}"
-                ))
-            })
+            .map_err(|_| self.error(format_args!("must be an RFC 3339 instant such as 2026-03-06T15:00:00Z, got {text:?}")))
     }
 }
 

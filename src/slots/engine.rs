@@ -5,9 +5,7 @@
 //! whole seconds. Inputs that may carry fractions (`now`, busy times) are rounded in the
 //! direction that keeps each comparison exact (see [`floor`] and [`ceil`]).
 
-use chrono::{
-    DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc,
-};
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use super::local_time::{resolve, Edge};
@@ -39,11 +37,7 @@ pub fn compute_slots(q: &SlotQuery) -> SlotResult {
         return SlotResult::default();
     }
 
-    let windows = windows(
-        q.rules,
-        instant(first).date_naive(),
-        instant(last).date_naive(),
-    );
+    let windows = windows(q.rules, instant(first).date_naive(), instant(last).date_naive());
     let blocked = blocked_starts(q.busy, duration, buffer);
     let student_busy = student_busy(q.student_busy);
     let mut viewer = ViewerClock::new(q.viewer_timezone);
@@ -59,10 +53,7 @@ pub fn compute_slots(q: &SlotQuery) -> SlotResult {
         let mut start = window_start + ceil_div((first - window_start).max(0), step) * step;
         while start <= last_start {
             // Rule 4: jump past the whole busy block in one go.
-            while blocked
-                .get(next_blocked)
-                .is_some_and(|&(_, hi)| hi <= start)
-            {
+            while blocked.get(next_blocked).is_some_and(|&(_, hi)| hi <= start) {
                 next_blocked += 1;
             }
             if let Some(&(_, hi)) = blocked.get(next_blocked).filter(|&&(lo, _)| lo < start) {
@@ -74,16 +65,10 @@ pub fn compute_slots(q: &SlotQuery) -> SlotResult {
             // Rule 6, exactly.
             if (from_day..=to_day).contains(&(start + i64::from(offset)).div_euclid(DAY)) {
                 // Rule 7.
-                while student_busy
-                    .get(next_student_busy)
-                    .is_some_and(|&(_, be)| be <= start)
-                {
+                while student_busy.get(next_student_busy).is_some_and(|&(_, be)| be <= start) {
                     next_student_busy += 1;
                 }
-                let conflict = student_busy
-                    .get(next_student_busy)
-                    .is_some_and(|&(bs, _)| bs < end)
-                    .then_some(Conflict::StudentBusy);
+                let conflict = student_busy.get(next_student_busy).is_some_and(|&(bs, _)| bs < end).then_some(Conflict::StudentBusy);
                 let local_start = local_dates.at(start + i64::from(offset));
                 slots.push(Slot {
                     start: utc_dates.at(start).and_utc(),
@@ -100,19 +85,11 @@ pub fn compute_slots(q: &SlotQuery) -> SlotResult {
     }
 
     // A viewer's local date can step back at a transition at midnight, hence the sort.
-    let mut days: Vec<NaiveDate> = slots
-        .iter()
-        .filter(|s| s.is_bookable())
-        .map(|s| s.local_date)
-        .collect();
+    let mut days: Vec<NaiveDate> = slots.iter().filter(|s| s.is_bookable()).map(|s| s.local_date).collect();
     days.sort_unstable();
     days.dedup();
     let next_available = slots.iter().find(|s| s.is_bookable()).map(|s| s.start);
-    SlotResult {
-        slots,
-        days,
-        next_available,
-    }
+    SlotResult { slots, days, next_available }
 }
 
 /// Whether the student may book `start`, decided by [`compute_slots`] itself over the viewer
@@ -120,16 +97,8 @@ pub fn compute_slots(q: &SlotQuery) -> SlotResult {
 /// exactly the starts that were listed.
 pub fn check_slot(q: &SlotQuery, start: DateTime<Utc>) -> Result<Slot, SlotRejection> {
     let date = start.with_timezone(&q.viewer_timezone).date_naive();
-    let listed = compute_slots(&SlotQuery {
-        from: date,
-        to: date,
-        ..*q
-    });
-    let slot = listed
-        .slots
-        .iter()
-        .find(|slot| slot.start == start)
-        .ok_or(SlotRejection::Unavailable)?;
+    let listed = compute_slots(&SlotQuery { from: date, to: date, ..*q });
+    let slot = listed.slots.iter().find(|slot| slot.start == start).ok_or(SlotRejection::Unavailable)?;
     match slot.conflict {
         None => Ok(*slot),
         Some(Conflict::StudentBusy) => Err(SlotRejection::StudentBusy),
@@ -139,16 +108,11 @@ pub fn check_slot(q: &SlotQuery, start: DateTime<Utc>) -> Result<Slot, SlotRejec
 /// Rules 1 and 2: the windows of every rule-local date from two days before `first` to two
 /// days after `last` (a window lies within a day and a day's offset of its date), merged.
 fn windows(rules: &[WeeklyRule], first: NaiveDate, last: NaiveDate) -> Vec<(i64, i64)> {
-    let first = first
-        .checked_sub_days(Days::new(2))
-        .unwrap_or(NaiveDate::MIN);
-    let last = last
-        .checked_add_days(Days::new(2))
-        .unwrap_or(NaiveDate::MAX);
+    let first = first.checked_sub_days(Days::new(2)).unwrap_or(NaiveDate::MIN);
+    let last = last.checked_add_days(Days::new(2)).unwrap_or(NaiveDate::MAX);
     let mut windows = Vec::new();
     for rule in rules.iter().filter(|r| (1..=7).contains(&r.day_of_week)) {
-        let ahead = (i64::from(rule.day_of_week) - i64::from(first.weekday().number_from_monday()))
-            .rem_euclid(7);
+        let ahead = (i64::from(rule.day_of_week) - i64::from(first.weekday().number_from_monday())).rem_euclid(7);
         let mut date = first.checked_add_days(Days::new(ahead as u64));
         while let Some(d) = date.filter(|d| *d <= last) {
             let start = resolve(rule.timezone, d, rule.start, Edge::Start);
@@ -168,9 +132,7 @@ fn windows(rules: &[WeeklyRule], first: NaiveDate, last: NaiveDate) -> Vec<(i64,
 /// Rule 4 turned around: the starts that busy session [bs, be) forbids are exactly those with
 /// bs - duration - buffer < s < be + buffer. Returns these open intervals, sorted and merged.
 fn blocked_starts(busy: &[Interval], duration: i64, buffer: i64) -> Vec<(i64, i64)> {
-    let blocked = sessions(busy)
-        .map(|(bs, be)| (bs - duration - buffer, be + buffer))
-        .collect();
+    let blocked = sessions(busy).map(|(bs, be)| (bs - duration - buffer, be + buffer)).collect();
     // Open intervals that only share an endpoint leave that endpoint allowed.
     merge(blocked, Join::Overlapping)
 }
@@ -184,9 +146,7 @@ fn student_busy(busy: &[Interval]) -> Vec<(i64, i64)> {
 /// Sessions as whole seconds, widened outwards: for a whole-second `s`, `s < be` exactly when
 /// `s < ceil(be)`, and `bs < s` exactly when `floor(bs) < s`. Reversed ones are not sessions.
 fn sessions(busy: &[Interval]) -> impl Iterator<Item = (i64, i64)> + '_ {
-    busy.iter()
-        .filter(|b| b.start <= b.end)
-        .map(|b| (floor(b.start), ceil(b.end)))
+    busy.iter().filter(|b| b.start <= b.end).map(|b| (floor(b.start), ceil(b.end)))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -227,11 +187,7 @@ impl ViewerClock {
     const LOOKAHEAD: i64 = DAY;
 
     fn new(tz: Tz) -> Self {
-        ViewerClock {
-            tz,
-            known: 0..0,
-            offset: 0,
-        }
+        ViewerClock { tz, known: 0..0, offset: 0 }
     }
 
     fn offset_at(&mut self, t: i64) -> i32 {
@@ -257,10 +213,7 @@ impl ViewerClock {
     }
 
     fn lookup(&self, t: i64) -> i32 {
-        self.tz
-            .offset_from_utc_datetime(&instant(t).naive_utc())
-            .fix()
-            .local_minus_utc()
+        self.tz.offset_from_utc_datetime(&instant(t).naive_utc()).fix().local_minus_utc()
     }
 }
 
@@ -273,10 +226,7 @@ struct DateCache {
 
 impl DateCache {
     fn new() -> Self {
-        DateCache {
-            day: 0,
-            date: DateTime::UNIX_EPOCH.date_naive(),
-        }
+        DateCache { day: 0, date: DateTime::UNIX_EPOCH.date_naive() }
     }
 
     fn at(&mut self, t: i64) -> NaiveDateTime {
@@ -290,18 +240,13 @@ impl DateCache {
 }
 
 fn time_of_day(t: i64) -> NaiveTime {
-    NaiveTime::from_num_seconds_from_midnight_opt(t.rem_euclid(DAY) as u32, 0)
-        .expect("less than a day")
+    NaiveTime::from_num_seconds_from_midnight_opt(t.rem_euclid(DAY) as u32, 0).expect("less than a day")
 }
 
 /// The instant `t` seconds after the epoch, clamped to chrono's range (only reachable with
 /// dates at the ends of chrono's calendar).
 fn instant(t: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(t, 0).unwrap_or(if t < 0 {
-        DateTime::<Utc>::MIN_UTC
-    } else {
-        DateTime::<Utc>::MAX_UTC
-    })
+    DateTime::from_timestamp(t, 0).unwrap_or(if t < 0 { DateTime::<Utc>::MIN_UTC } else { DateTime::<Utc>::MAX_UTC })
 }
 
 fn floor(t: DateTime<Utc>) -> i64 {
@@ -335,11 +280,7 @@ mod tests {
 
     #[test]
     fn viewer_clock_agrees_with_direct_lookups_across_transitions() {
-        for tz in [
-            chrono_tz::America::New_York,
-            chrono_tz::Australia::Lord_Howe,
-            chrono_tz::Pacific::Apia,
-        ] {
+        for tz in [chrono_tz::America::New_York, chrono_tz::Australia::Lord_Howe, chrono_tz::Pacific::Apia] {
             let mut clock = ViewerClock::new(tz);
             // 2011-09-01 to 2012-05-01 every 7 minutes: Apia's skipped day, two DST changes each.
             for t in (1_314_835_200..1_335_830_400).step_by(7 * 60) {

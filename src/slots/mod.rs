@@ -50,20 +50,10 @@ impl Policy {
     /// [`compute_slots`] returns no slot for a policy that fails this.
     pub fn validate(&self) -> Result<(), PolicyError> {
         let fields = [
-            (
-                "duration_minutes",
-                self.duration_minutes,
-                1,
-                Self::MAX_MINUTES,
-            ),
+            ("duration_minutes", self.duration_minutes, 1, Self::MAX_MINUTES),
             ("step_minutes", self.step_minutes, 1, Self::MAX_MINUTES),
             ("buffer_minutes", self.buffer_minutes, 0, Self::MAX_MINUTES),
-            (
-                "minimum_notice_minutes",
-                self.minimum_notice_minutes,
-                0,
-                Self::MAX_MINUTES,
-            ),
+            ("minimum_notice_minutes", self.minimum_notice_minutes, 0, Self::MAX_MINUTES),
             ("horizon_days", self.horizon_days, 0, Self::MAX_HORIZON_DAYS),
         ];
         for (field, value, min, max) in fields {

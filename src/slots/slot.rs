@@ -119,13 +119,8 @@ impl fmt::Display for InstantLabel {
     }
 }
 
-fn serialize_optional_instant<S: Serializer>(
-    instant: &Option<DateTime<Utc>>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    instant
-        .map(|t| Collected(InstantLabel(t)))
-        .serialize(serializer)
+fn serialize_optional_instant<S: Serializer>(instant: &Option<DateTime<Utc>>, serializer: S) -> Result<S::Ok, S::Error> {
+    instant.map(|t| Collected(InstantLabel(t))).serialize(serializer)
 }
 
 impl Serialize for Slot {

@@ -5,9 +5,7 @@ use crate::harness::{app_error, body_text, fn_request, ok_json, Backend, TestApp
 
 async fn login_sets_a_session_cookie_and_returns_to_next(backend: Backend) {
     let app = TestApp::new(backend).await;
-    let res = app
-        .call("login", &[("email", "Maya@Student.test "), ("password", "booking-demo"), ("next", "/courses/1/book")], None)
-        .await;
+    let res = app.call("login", &[("email", "Maya@Student.test "), ("password", "booking-demo"), ("next", "/courses/1/book")], None).await;
     assert_eq!(res.headers().get(header::LOCATION).unwrap(), "/courses/1/book");
     let cookie = res.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().to_owned();
     assert!(cookie.starts_with("sb_session="), "{cookie}");
@@ -83,7 +81,6 @@ async fn posts_from_other_sites_are_refused(backend: Backend) {
     assert_eq!(body_text(res).await, AppError::CrossSite.to_string());
 }
 
-
 async fn expired_sessions_are_no_sessions_and_get_cleared(backend: Backend) {
     use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
     use session_booking::entities::login_session;
@@ -97,7 +94,6 @@ async fn expired_sessions_are_no_sessions_and_get_cleared(backend: Backend) {
     app.login("kenji@student.test").await;
     assert_eq!(login_session::Entity::find().count(app.db()).await.unwrap(), 1, "only Kenji's live session is left");
 }
-
 
 async fn password_guessing_is_slowed_per_account(backend: Backend) {
     let app = TestApp::new(backend).await;
@@ -224,7 +220,8 @@ async fn idle_sessions_end_and_used_ones_stay(backend: Backend) {
 async fn a_student_signs_out_their_other_devices(backend: Backend) {
     use session_booking::api::settings::Settings;
     let app = TestApp::new(backend).await;
-    let (laptop, phone, kenji) = (app.login("maya@student.test").await, app.login("maya@student.test").await, app.login("kenji@student.test").await);
+    let (laptop, phone, kenji) =
+        (app.login("maya@student.test").await, app.login("maya@student.test").await, app.login("kenji@student.test").await);
     let settings: Settings = ok_json(app.call("load_settings", &[], Some(&laptop)).await).await;
     assert_eq!(settings.other_devices, 1);
     let page = body_text(app.get("/settings", Some(&laptop)).await).await;

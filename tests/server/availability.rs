@@ -38,9 +38,17 @@ async fn a_tutors_month_follows_their_hours_and_sessions(backend: Backend) {
     let (month, toms_session) = month_of_mayas_session(&app).await;
     let tom = app.st_id("tom@tutor.test", "Algebra I").await;
     let now = Utc::now();
-    let m = month_availability(app.db(), &app.state.settings.booking, &maya(&app).await, app.course_id("Algebra I").await, Some(tom), &month, now)
-        .await
-        .unwrap();
+    let m = month_availability(
+        app.db(),
+        &app.state.settings.booking,
+        &maya(&app).await,
+        app.course_id("Algebra I").await,
+        Some(tom),
+        &month,
+        now,
+    )
+    .await
+    .unwrap();
     assert_eq!(m.timezone, "America/New_York");
     assert_eq!(m.session_minutes, 60);
     assert!(!m.slots.is_empty());
@@ -80,15 +88,17 @@ async fn the_students_own_sessions_mark_slots_taken(backend: Backend) {
     let priya = app.st_id("priya@tutor.test", "Algebra I").await;
     let now = Utc::now();
     let month = |at: DateTime<Utc>| at.with_timezone(&chrono_tz::America::New_York).format("%Y-%m").to_string();
-    let before = month_availability(app.db(), &app.state.settings.booking, &maya, algebra, Some(priya), &month(now + Duration::days(8)), now)
-        .await
-        .unwrap();
+    let before =
+        month_availability(app.db(), &app.state.settings.booking, &maya, algebra, Some(priya), &month(now + Duration::days(8)), now)
+            .await
+            .unwrap();
     let target = before.slots.iter().find(|s| s.bookable).expect("Priya has a free slot").clone();
     // Maya books Spanish with Diego at that moment: another course, another tutor.
     insert_session(&app, "Conversational Spanish", "maya@student.test", "diego@tutor.test", instant(&target.start), 30).await;
-    let after = month_availability(app.db(), &app.state.settings.booking, &maya, algebra, Some(priya), &month(now + Duration::days(8)), now)
-        .await
-        .unwrap();
+    let after =
+        month_availability(app.db(), &app.state.settings.booking, &maya, algebra, Some(priya), &month(now + Duration::days(8)), now)
+            .await
+            .unwrap();
     let same = after.slots.iter().find(|s| s.start == target.start).expect("still listed");
     assert!(!same.bookable, "shown as taken");
 }

@@ -3,7 +3,10 @@
 use http::{header, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use session_booking::{
-    api::{availability::MonthAvailability, wizard::{Booked, MonthDays}},
+    api::{
+        availability::MonthAvailability,
+        wizard::{Booked, MonthDays},
+    },
     entities::session,
     error::AppError,
 };
@@ -73,7 +76,9 @@ async fn each_refusal_answers_its_status(backend: Backend) {
     }
     let long = "x".repeat(1001);
     let st = tom.to_string();
-    let res = app.call("book_session", &[("st_id", &st), ("start", &start), ("note", &long), ("idempotency_key", "maya-key-2")], Some(&maya)).await;
+    let res = app
+        .call("book_session", &[("st_id", &st), ("start", &start), ("note", &long), ("idempotency_key", "maya-key-2")], Some(&maya))
+        .await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     // Off the step grid: a time the engine never lists.
     let odd = chrono::DateTime::parse_from_rfc3339(&start).unwrap() + chrono::Duration::minutes(7);
@@ -122,7 +127,16 @@ async fn without_javascript_the_form_books_and_shows_the_confirmation(backend: B
     let page = app.get(&location, Some(&maya)).await;
     assert_eq!(page.status(), StatusCode::OK);
     let html = body_text(page).await;
-    for text in ["Session Booked!", "Algebra I", "Tom Walker", "Add to Calendar", "calendar.google.com", "outlook.live.com", "Back to Dashboard", "Book Another Session"] {
+    for text in [
+        "Session Booked!",
+        "Algebra I",
+        "Tom Walker",
+        "Add to Calendar",
+        "calendar.google.com",
+        "outlook.live.com",
+        "Back to Dashboard",
+        "Book Another Session",
+    ] {
         assert!(html.contains(text), "missing {text:?}");
     }
     let session_id = location.trim_start_matches("/sessions/").trim_end_matches("/booked");
@@ -175,7 +189,8 @@ async fn concurrent_overlapping_bookings_of_one_student_book_one(backend: Backen
     // Two tutors' bookable slots that overlap each other.
     let mut pair = None;
     for month in [this_month(), next_month()] {
-        let m: MonthAvailability = ok_json(app.call("load_availability", &[("course_id", &algebra), ("month", &month)], Some(&maya)).await).await;
+        let m: MonthAvailability =
+            ok_json(app.call("load_availability", &[("course_id", &algebra), ("month", &month)], Some(&maya)).await).await;
         let free: Vec<_> = m.slots.into_iter().filter(|s| s.bookable).collect();
         pair = pair.or_else(|| {
             free.iter().find_map(|a| free.iter().find(|b| b.st_id != a.st_id && b.start == a.start).map(|b| (a.clone(), b.clone())))
@@ -217,7 +232,8 @@ mod wizard {
         let maya = app.login("maya@student.test").await;
         let tom = app.st_id("tom@tutor.test", "Algebra I").await;
         let start = first_free_start(&app, &maya, tom).await;
-        let date = chrono::DateTime::parse_from_rfc3339(&start).unwrap().with_timezone(&chrono_tz::America::New_York).date_naive().to_string();
+        let date =
+            chrono::DateTime::parse_from_rfc3339(&start).unwrap().with_timezone(&chrono_tz::America::New_York).date_naive().to_string();
         let (st, page) = (tom.to_string(), "/courses/1/book");
 
         let res = app.post_form("select_date", &[("st_id", &st), ("date", &date), ("page", page)], Some(&maya)).await;
@@ -231,7 +247,12 @@ mod wizard {
         let res = app.call("select_date", &[("st_id", &st), ("date", &date), ("page", "https://evil.test/")], Some(&maya)).await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST);
         // Every step renders, and an unknown course is a 404 page.
-        for url in [format!("{page}?st={st}"), format!("{page}?st={st}&week=this"), format!("{page}?st={st}&date={date}"), format!("{page}?st={st}&date={date}&start={start}")] {
+        for url in [
+            format!("{page}?st={st}"),
+            format!("{page}?st={st}&week=this"),
+            format!("{page}?st={st}&date={date}"),
+            format!("{page}?st={st}&date={date}&start={start}"),
+        ] {
             assert_eq!(app.get(&url, Some(&maya)).await.status(), StatusCode::OK, "{url}");
         }
         assert_eq!(app.get("/courses/4242/book", Some(&maya)).await.status(), StatusCode::NOT_FOUND);

@@ -31,8 +31,7 @@ async fn a_course_without_active_student_teachers_says_so(backend: Backend) {
     let app = TestApp::new(backend).await;
     let cookie = app.login("kenji@student.test").await;
     let python = app.course_id("Intro to Python").await;
-    let page: BookingPage =
-        ok_json(app.call("load_booking_page", &[("course_id", &python.to_string())], Some(&cookie)).await).await;
+    let page: BookingPage = ok_json(app.call("load_booking_page", &[("course_id", &python.to_string())], Some(&cookie)).await).await;
     assert!(page.enrolled);
     assert!(page.teachers.is_empty(), "Ana is inactive");
     let html = body_text(app.get(&format!("/courses/{python}/book"), Some(&cookie)).await).await;
@@ -43,8 +42,7 @@ async fn a_student_not_enrolled_is_told_to_enroll(backend: Backend) {
     let app = TestApp::new(backend).await;
     let cookie = app.login("lena@student.test").await;
     let algebra = app.course_id("Algebra I").await;
-    let page: BookingPage =
-        ok_json(app.call("load_booking_page", &[("course_id", &algebra.to_string())], Some(&cookie)).await).await;
+    let page: BookingPage = ok_json(app.call("load_booking_page", &[("course_id", &algebra.to_string())], Some(&cookie)).await).await;
     assert!(!page.enrolled);
     assert!(page.teachers.is_empty(), "nothing to book without enrollment");
     let html = body_text(app.get(&format!("/courses/{algebra}/book"), Some(&cookie)).await).await;
@@ -68,7 +66,11 @@ async fn a_student_teacher_link_preselects_them(backend: Backend) {
     // A Student-Teacher of another course does not belong on this course's page.
     let spanish = app.course_id("Conversational Spanish").await;
     let res = app
-        .call("load_booking_page", &[("course_id", &spanish.to_string()), ("st_id", &app.st_id("priya@tutor.test", "Algebra I").await.to_string())], Some(&cookie))
+        .call(
+            "load_booking_page",
+            &[("course_id", &spanish.to_string()), ("st_id", &app.st_id("priya@tutor.test", "Algebra I").await.to_string())],
+            Some(&cookie),
+        )
         .await;
     assert_eq!(app_error(res).await, AppError::NotFound("Student-Teacher".into()));
     let res = app.call("load_booking_page", &[("st_id", "99999")], Some(&cookie)).await;

@@ -10,17 +10,52 @@ use crate::harness::{body_text, Backend, TestApp, HOST};
 /// Every argument name the app's server functions take, so that garbage reaches the decoding
 /// and validation of each one rather than stopping at a missing field.
 const FIELDS: [&str; 17] = [
-    "course_id", "st_id", "student_teacher_id", "session_id", "date", "month", "start", "time", "note", "reminders",
-    "idempotency_key", "email", "password", "next", "timezone", "arrived", "step",
+    "course_id",
+    "st_id",
+    "student_teacher_id",
+    "session_id",
+    "date",
+    "month",
+    "start",
+    "time",
+    "note",
+    "reminders",
+    "idempotency_key",
+    "email",
+    "password",
+    "next",
+    "timezone",
+    "arrived",
+    "step",
 ];
 
 /// Values of the wrong type, out of range, malformed or hostile.
 fn hostile_values() -> Vec<String> {
     let mut values: Vec<String> = [
-        "", "abc", "-1", "0", "2147483648", "-2147483649", "99999999999999999999999", "1e309", "NaN", "true",
-        "2026-02-30", "9999-99-99", "2026-13", "2026-11-25T25:61:00Z", "0000-01-01T00:00:00Z", "Mars/Olympus",
-        "\u{0}\u{1b}[31m\r\n", "%FF%FE", "../../etc/passwd", "<script>alert(1)</script>", "{\"a\":[1,2]}", "🙂",
-        "//evil.test", "' OR 1=1 --",
+        "",
+        "abc",
+        "-1",
+        "0",
+        "2147483648",
+        "-2147483649",
+        "99999999999999999999999",
+        "1e309",
+        "NaN",
+        "true",
+        "2026-02-30",
+        "9999-99-99",
+        "2026-13",
+        "2026-11-25T25:61:00Z",
+        "0000-01-01T00:00:00Z",
+        "Mars/Olympus",
+        "\u{0}\u{1b}[31m\r\n",
+        "%FF%FE",
+        "../../etc/passwd",
+        "<script>alert(1)</script>",
+        "{\"a\":[1,2]}",
+        "🙂",
+        "//evil.test",
+        "' OR 1=1 --",
     ]
     .map(String::from)
     .to_vec();

@@ -162,8 +162,8 @@ impl TestApp {
 
     /// The data of the analytics events named `name`, oldest first, once all are written.
     pub async fn events(&self, name: &str) -> Vec<serde_json::Value> {
-        use session_booking::entities::analytics_event;
         use sea_orm::QueryOrder;
+        use session_booking::entities::analytics_event;
         self.state.analytics.flush().await;
         analytics_event::Entity::find()
             .filter(analytics_event::Column::Name.eq(name))
@@ -233,14 +233,21 @@ impl TestApp {
 
 /// The first start `st` has open for the logged-in student.
 pub async fn first_free_start(app: &TestApp, cookie: &str, st: i32) -> String {
-    let month: session_booking::api::wizard::MonthDays = ok_json(app.call("load_month_days", &[("st_id", &st.to_string())], Some(cookie)).await).await;
+    let month: session_booking::api::wizard::MonthDays =
+        ok_json(app.call("load_month_days", &[("st_id", &st.to_string())], Some(cookie)).await).await;
     month.next_available.expect("open times").start
 }
 
 /// Books through `book_session` as the page does, with a note.
 pub async fn book_session(app: &TestApp, cookie: &str, st: i32, start: &str, reminders: bool, key: &str) -> Response<Body> {
     let (st, reminders) = (st.to_string(), reminders.to_string());
-    let form = [("st_id", st.as_str()), ("start", start), ("reminders", reminders.as_str()), ("note", "Chapter 3, please"), ("idempotency_key", key)];
+    let form = [
+        ("st_id", st.as_str()),
+        ("start", start),
+        ("reminders", reminders.as_str()),
+        ("note", "Chapter 3, please"),
+        ("idempotency_key", key),
+    ];
     app.call("book_session", &form, Some(cookie)).await
 }
 
@@ -270,11 +277,7 @@ pub fn shipped_settings() -> Settings {
 
 /// A server-function call as a browser on this site sends it, for a test to add headers to.
 pub fn fn_request(endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>, accept: &str) -> Request<Body> {
-    let body = form
-        .iter()
-        .map(|(k, v)| format!("{k}={}", server::urlencode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
+    let body = form.iter().map(|(k, v)| format!("{k}={}", server::urlencode(v))).collect::<Vec<_>>().join("&");
     let mut builder = Request::post(format!("/api/{endpoint}"))
         .header(header::HOST, HOST)
         .header(header::ORIGIN, format!("http://{HOST}"))
@@ -311,4 +314,3 @@ pub async fn app_error(res: Response<Body>) -> AppError {
     assert!(!status.is_success(), "expected an error, got {status}: {text}");
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("not an AppError ({e}): {text}"))
 }
-

@@ -46,7 +46,8 @@ async fn static_files_and_the_health_check_need_no_session(backend: Backend) {
 
 async fn pages_are_compressed_and_revalidated(backend: Backend) {
     let app = TestApp::new(backend).await;
-    let request = Request::get("/login").header(header::HOST, HOST).header(header::ACCEPT_ENCODING, "br, gzip").body(Body::empty()).unwrap();
+    let request =
+        Request::get("/login").header(header::HOST, HOST).header(header::ACCEPT_ENCODING, "br, gzip").body(Body::empty()).unwrap();
     let res = app.send(request).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()[header::CONTENT_ENCODING], "br");
@@ -101,14 +102,14 @@ async fn the_bundle_is_served_precompressed_and_immutable(backend: Backend) {
     std::fs::create_dir_all(&pkg).unwrap();
     std::fs::write(pkg.join("app.0123abcd.js"), "console.log('plain');").unwrap();
     std::fs::write(pkg.join("app.0123abcd.js.br"), b"brotli bytes").unwrap();
-    let options = LeptosOptions::builder()
-        .output_name("session-booking")
-        .site_root(site.path().to_str().unwrap())
-        .hash_files(true)
-        .build();
+    let options = LeptosOptions::builder().output_name("session-booking").site_root(site.path().to_str().unwrap()).hash_files(true).build();
     let app = TestApp::with_options(backend, options).await;
     let get = |encoding: &'static str| {
-        Request::get("/pkg/app.0123abcd.js").header(header::HOST, HOST).header(header::ACCEPT_ENCODING, encoding).body(Body::empty()).unwrap()
+        Request::get("/pkg/app.0123abcd.js")
+            .header(header::HOST, HOST)
+            .header(header::ACCEPT_ENCODING, encoding)
+            .body(Body::empty())
+            .unwrap()
     };
     let res = app.send(get("gzip, deflate, br")).await;
     assert_eq!(res.status(), StatusCode::OK);

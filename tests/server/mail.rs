@@ -108,13 +108,18 @@ impl Mail {
     }
 
     fn part(&self, mime: &str) -> &str {
-        self.parts.iter().find(|(m, _)| m.starts_with(mime)).map(|(_, body)| body.as_str()).unwrap_or_else(|| panic!("no {mime} part in {:?}", self.subject))
+        self.parts
+            .iter()
+            .find(|(m, _)| m.starts_with(mime))
+            .map(|(_, body)| body.as_str())
+            .unwrap_or_else(|| panic!("no {mime} part in {:?}", self.subject))
     }
 }
 
 fn collect_parts(mail: &mailparse::ParsedMail, into: &mut Vec<(String, String)>) {
     if mail.subparts.is_empty() {
-        let content_type = mail.headers.iter().find(|h| h.get_key_ref().eq_ignore_ascii_case("content-type")).map(|h| h.get_value()).unwrap_or_default();
+        let content_type =
+            mail.headers.iter().find(|h| h.get_key_ref().eq_ignore_ascii_case("content-type")).map(|h| h.get_value()).unwrap_or_default();
         into.push((content_type, mail.get_body().unwrap()));
     }
     for part in &mail.subparts {
@@ -144,7 +149,9 @@ async fn both_people_get_a_confirmation_with_the_invitation_and_the_student_remi
     let row = session::Entity::find_by_id(booked.session_id).one(app.db()).await.unwrap().unwrap();
     let room = row.video_url.clone().expect("a video room");
     assert!(room.starts_with("https://meet.jit.si/peertutor-"), "{room}");
-    let to = |who: &str, subject: &str| mails.iter().find(|m| m.to.contains(who) && m.subject.starts_with(subject)).unwrap_or_else(|| panic!("no {subject:?} to {who}"));
+    let to = |who: &str, subject: &str| {
+        mails.iter().find(|m| m.to.contains(who) && m.subject.starts_with(subject)).unwrap_or_else(|| panic!("no {subject:?} to {who}"))
+    };
 
     let student = to("maya@student.test", "Session booked: Algebra I with Tom");
     let tutor = to("tom@tutor.test", "New session: Algebra I with Maya Chen");
@@ -165,7 +172,14 @@ async fn both_people_get_a_confirmation_with_the_invitation_and_the_student_remi
     for mail in [student, tutor] {
         let (mime, invite) = mail.parts.iter().find(|(m, _)| m.starts_with("text/calendar")).expect("an invitation");
         assert!(mime.contains("method=REQUEST"), "{mime}");
-        for line in ["METHOD:REQUEST", &format!("DTSTART:{utc}"), &uid, &format!("LOCATION:{room}"), "ATTENDEE:mailto:maya@student.test", "ATTENDEE:mailto:tom@tutor.test"] {
+        for line in [
+            "METHOD:REQUEST",
+            &format!("DTSTART:{utc}"),
+            &uid,
+            &format!("LOCATION:{room}"),
+            "ATTENDEE:mailto:maya@student.test",
+            "ATTENDEE:mailto:tom@tutor.test",
+        ] {
             assert!(invite.lines().any(|l| l == line), "missing {line}:\n{invite}");
         }
     }
@@ -243,7 +257,8 @@ async fn without_smtp_each_message_is_an_eml_file(backend: Backend) {
     let mails: Vec<Mail> = files.iter().map(|raw| Mail::parse(raw)).collect();
     assert!(mails.iter().any(|m| m.to.contains("maya@student.test")) && mails.iter().any(|m| m.to.contains("tom@tutor.test")));
     assert!(mails.iter().all(|m| m.part("text/calendar").contains("METHOD:REQUEST")));
-    let names: Vec<String> = std::fs::read_dir(app.mail_dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    let names: Vec<String> =
+        std::fs::read_dir(app.mail_dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     assert!(names.iter().all(|n| n.starts_with(&format!("session-{}-", booked.session_id)) && n.ends_with(".eml")), "{names:?}");
 }
 

@@ -15,10 +15,7 @@ async fn a_profile_shows_weekly_hours_in_the_teachers_own_zone(backend: Backend)
     assert_eq!(p.course.title, "Algebra I");
     assert!(p.is_active);
     let two_ranges = vec!["09:00 – 13:00".to_owned(), "18:00 – 20:00".to_owned()];
-    assert_eq!(
-        p.weekly_hours,
-        ["Monday", "Wednesday", "Friday"].map(|day| WeeklyHours { day: day.into(), hours: two_ranges.clone() })
-    );
+    assert_eq!(p.weekly_hours, ["Monday", "Wednesday", "Friday"].map(|day| WeeklyHours { day: day.into(), hours: two_ranges.clone() }));
     let html = body_text(app.get(&format!("/student-teachers/{sofia}"), Some(&cookie)).await).await;
     assert!(html.contains("Weekly availability") && html.contains(&format!("href=\"/book/{sofia}\"")));
 }

@@ -1,19 +1,11 @@
 use http::{header, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use session_booking::{
-    api::dashboard::Dashboard,
-    entities::schedule_later_request,
-    error::AppError,
-};
+use session_booking::{api::dashboard::Dashboard, entities::schedule_later_request, error::AppError};
 
 use crate::harness::{app_error, body_text, ok_json, Backend, TestApp};
 
 async fn open_requests(app: &TestApp) -> u64 {
-    schedule_later_request::Entity::find()
-        .filter(schedule_later_request::Column::Status.eq("open"))
-        .count(app.db())
-        .await
-        .unwrap()
+    schedule_later_request::Entity::find().filter(schedule_later_request::Column::Status.eq("open")).count(app.db()).await.unwrap()
 }
 
 async fn schedule_later_records_one_request_and_shows_it_on_the_dashboard(backend: Backend) {
@@ -31,7 +23,8 @@ async fn schedule_later_records_one_request_and_shows_it_on_the_dashboard(backen
     assert_eq!(events[0]["course_id"].to_string(), algebra);
 
     let html = body_text(app.get(&format!("/courses/{algebra}/book/later"), Some(&cookie)).await).await;
-    for text in ["We'll notify you when you're ready to schedule", "You can schedule anytime from your dashboard", "Continue to Dashboard"] {
+    for text in ["We'll notify you when you're ready to schedule", "You can schedule anytime from your dashboard", "Continue to Dashboard"]
+    {
         assert!(html.contains(text), "missing {text:?}");
     }
     let dashboard: Dashboard = ok_json(app.call("load_dashboard", &[], Some(&cookie)).await).await;

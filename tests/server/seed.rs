@@ -20,7 +20,10 @@ async fn seeds_the_demo_world_once(backend: Backend) {
     assert_eq!(sessions.len(), 5);
     let now = chrono::Utc::now();
     assert!(sessions.iter().all(|s| s.start_at > now && s.start_at < now + chrono::Duration::days(21)));
-    assert!(sessions.iter().all(|s| s.video_url.as_deref().is_some_and(|u| u.starts_with("https://meet.jit.si/"))), "demo sessions have rooms");
+    assert!(
+        sessions.iter().all(|s| s.video_url.as_deref().is_some_and(|u| u.starts_with("https://meet.jit.si/"))),
+        "demo sessions have rooms"
+    );
     for u in user::Entity::find().all(db).await.unwrap() {
         assert!(verify_password(seed::DEMO_PASSWORD, &u.password_hash), "{}", u.email);
         assert!(u.timezone.parse::<chrono_tz::Tz>().is_ok(), "{}", u.timezone);

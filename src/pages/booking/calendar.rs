@@ -19,15 +19,18 @@ pub fn month_weeks(first: NaiveDate) -> Vec<[Option<NaiveDate>; 7]> {
 /// else today when it is in this month, else the 1st.
 pub fn focus_day(first: NaiveDate, selected: Option<NaiveDate>, bookable: &[NaiveDate], today: NaiveDate) -> NaiveDate {
     let in_month = |d: &NaiveDate| d.year() == first.year() && d.month() == first.month();
-    selected
-        .filter(in_month)
-        .or_else(|| bookable.iter().copied().find(in_month))
-        .or_else(|| Some(today).filter(in_month))
-        .unwrap_or(first)
+    selected.filter(in_month).or_else(|| bookable.iter().copied().find(in_month)).or_else(|| Some(today).filter(in_month)).unwrap_or(first)
 }
 
-const WEEKDAYS: [(&str, &str); 7] =
-    [("Mon", "Monday"), ("Tue", "Tuesday"), ("Wed", "Wednesday"), ("Thu", "Thursday"), ("Fri", "Friday"), ("Sat", "Saturday"), ("Sun", "Sunday")];
+const WEEKDAYS: [(&str, &str); 7] = [
+    ("Mon", "Monday"),
+    ("Tue", "Tuesday"),
+    ("Wed", "Wednesday"),
+    ("Thu", "Thursday"),
+    ("Fri", "Friday"),
+    ("Sat", "Saturday"),
+    ("Sun", "Sunday"),
+];
 
 /// The month as a grid of day buttons in one form that posts the chosen date (`select_date`).
 /// Every state attribute is always present ("true"/"false"): the islands router patches
@@ -44,29 +47,46 @@ pub fn MonthCalendar(month: MonthDays, links: StepLinks, page: String, st_id: i3
         Some(m) => view! { <a class="calendar-nav" href=links.month(&m) aria-label=label data-month=marker>{symbol}</a> }.into_any(),
         None => view! { <span class="calendar-nav" aria-hidden="true">{symbol}</span> }.into_any(),
     };
-    let weeks = month_weeks(first).into_iter().map(|week| {
-        let cells = week.into_iter().map(|day| match day {
-            None => view! { <td role="gridcell" class="calendar-pad"></td> }.into_any(),
-            Some(day) => {
-                let free = bookable.contains(&day);
-                let state = if day < today { "past" } else if free { "free" } else { "none" };
-                let note = match state { "past" => "past", "free" => "available", _ => "no times" };
-                let label = format!("{}, {note}", day.format("%A, %B %-d"));
-                let is_selected = selected == Some(day);
-                view! {
-                    <td role="gridcell" aria-selected=if is_selected { "true" } else { "false" }>
-                        <button type="submit" name="date" value=day.to_string() class=format!("calendar-day {state}")
-                            tabindex=if day == focus { "0" } else { "-1" } aria-label=label
-                            aria-disabled=if free { "false" } else { "true" } data-day=day.day()
-                            aria-current=if day == today { "date" } else { "false" }>
-                            {day.day()}
-                        </button>
-                    </td>
-                }.into_any()
-            }
-        }).collect_view();
-        view! { <tr>{cells}</tr> }
-    }).collect_view();
+    let weeks = month_weeks(first)
+        .into_iter()
+        .map(|week| {
+            let cells = week
+                .into_iter()
+                .map(|day| match day {
+                    None => view! { <td role="gridcell" class="calendar-pad"></td> }.into_any(),
+                    Some(day) => {
+                        let free = bookable.contains(&day);
+                        let state = if day < today {
+                            "past"
+                        } else if free {
+                            "free"
+                        } else {
+                            "none"
+                        };
+                        let note = match state {
+                            "past" => "past",
+                            "free" => "available",
+                            _ => "no times",
+                        };
+                        let label = format!("{}, {note}", day.format("%A, %B %-d"));
+                        let is_selected = selected == Some(day);
+                        view! {
+                            <td role="gridcell" aria-selected=if is_selected { "true" } else { "false" }>
+                                <button type="submit" name="date" value=day.to_string() class=format!("calendar-day {state}")
+                                    tabindex=if day == focus { "0" } else { "-1" } aria-label=label
+                                    aria-disabled=if free { "false" } else { "true" } data-day=day.day()
+                                    aria-current=if day == today { "date" } else { "false" }>
+                                    {day.day()}
+                                </button>
+                            </td>
+                        }
+                        .into_any()
+                    }
+                })
+                .collect_view();
+            view! { <tr>{cells}</tr> }
+        })
+        .collect_view();
     view! {
         <div class="calendar" data-date-grid>
             <div class="calendar-head">

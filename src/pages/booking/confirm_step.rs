@@ -68,7 +68,8 @@ fn booking_error(error: AppError, course_id: i32) -> impl IntoView {
             <p class="panel panel-error" role="alert">
                 {AppError::NotEnrolled.to_string()} " " <a href=format!("/courses/{course_id}")>"Enroll now"</a>
             </p>
-        }.into_any(),
+        }
+        .into_any(),
         AppError::InvalidInput { message, .. } => view! { <p class="panel panel-error" role="alert">{message}</p> }.into_any(),
         _ => view! { <p class="panel panel-error" role="alert">"Unable to book. Please try again."</p> }.into_any(),
     }

@@ -1,11 +1,9 @@
 use leptos::{prelude::*, server_fn::ServerFn};
 
 use super::{calendar::MonthCalendar, links::StepLinks, next_label, SelectedTeacher};
-use crate::{
-    api::{
-        wizard::{MonthDays, SelectDate},
-        TeacherCard,
-    },
+use crate::api::{
+    wizard::{MonthDays, SelectDate},
+    TeacherCard,
 };
 
 /// Step 2: a month calendar of the days with open times, "Next Available" and "This Week".

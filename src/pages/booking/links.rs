@@ -78,7 +78,15 @@ mod tests {
     fn posts_may_only_name_a_booking_page() {
         assert!(StepLinks::for_page("/courses/12/book", 1).is_ok());
         assert!(StepLinks::for_page("/book/3", 3).is_ok());
-        for bad in ["https://evil.test/book/3", "//evil.test/book/3", "/courses//book", "/book/", "/book/3?x=1", "/courses/1/book/later", "/dashboard"] {
+        for bad in [
+            "https://evil.test/book/3",
+            "//evil.test/book/3",
+            "/courses//book",
+            "/book/",
+            "/book/3?x=1",
+            "/courses/1/book/later",
+            "/dashboard",
+        ] {
             assert!(StepLinks::for_page(bad, 1).is_err(), "{bad}");
         }
     }

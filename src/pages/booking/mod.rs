@@ -14,19 +14,20 @@ pub mod week;
 
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
-use serde::{Deserialize, Serialize};
 use leptos_router::hooks::{use_location, use_query_map};
+use serde::{Deserialize, Serialize};
 
 use crate::{
     api::{
         availability::SlotView,
         booking::{load_booking_page, BookingPage},
-        wizard::{load_confirm, load_day_times, load_month_days, load_next_times, load_week_times, BookSession, ConfirmView, DayTimes, MonthDays},
+        wizard::{
+            load_confirm, load_day_times, load_month_days, load_next_times, load_week_times, BookSession, ConfirmView, DayTimes, MonthDays,
+        },
         TeacherCard,
     },
     components::{
-        error_panel::ErrorPanel, post_form::use_form_error, teacher_identity::TeacherIdentity, teacher_meta::TeacherMeta,
-        use_id_param,
+        error_panel::ErrorPanel, post_form::use_form_error, teacher_identity::TeacherIdentity, teacher_meta::TeacherMeta, use_id_param,
     },
     error::AppError,
 };
@@ -61,10 +62,8 @@ fn BookingPageView(course_id: Signal<Option<i32>>, st_id: Signal<Option<i32>>) -
     let arrived = move || query_map.with(|q| q.clone().into_iter().next().is_none());
     // Each step's own data, loaded once beside the page's: a resource made inside the wizard
     // would be made again each time the page's data arrives, and load again.
-    let step_data = Resource::new(
-        move || (course_id.get(), st_id.get(), query.get()),
-        |(course_id, st_id, query)| load_step(course_id, st_id, query),
-    );
+    let step_data =
+        Resource::new(move || (course_id.get(), st_id.get(), query.get()), |(course_id, st_id, query)| load_step(course_id, st_id, query));
     let page = Resource::new(
         move || (course_id.get(), st_id.get(), arrived()),
         |(course_id, st_id, arrived)| async move {
@@ -159,10 +158,7 @@ fn Wizard(data: BookingPage, step_data: Result<StepData, AppError>, query: Booki
     }
     let can_change = data.preselected.is_none();
     // A Student-Teacher named in the URL but not (or no longer) bookable: back to choosing.
-    let chosen = data
-        .preselected
-        .clone()
-        .or_else(|| query.st.and_then(|id| data.teachers.iter().find(|t| t.st_id == id).cloned()));
+    let chosen = data.preselected.clone().or_else(|| query.st.and_then(|id| data.teachers.iter().find(|t| t.st_id == id).cloned()));
     let step_data = match step_data {
         Ok(step_data) => step_data,
         Err(error) => return view! { <ErrorPanel error/> }.into_any(),
