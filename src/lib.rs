@@ -9,6 +9,7 @@ pub mod app;
 pub mod client;
 pub mod components;
 pub mod error;
+pub mod month_grid;
 pub mod pages;
 
 #[cfg(feature = "ssr")]

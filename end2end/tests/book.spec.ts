@@ -102,6 +102,7 @@ test('the calendar is a date grid the keyboard operates', async ({ page }, info)
   await hydrated(page);
   const grid = page.getByRole('grid');
   const month = page.locator('#month-title');
+  const focused = page.locator(':focus');
   const stop = grid.locator('button[tabindex="0"]');
   await expect(stop).toHaveCount(1);
   await stop.focus();
@@ -110,17 +111,59 @@ test('the calendar is a date grid the keyboard operates', async ({ page }, info)
   await page.keyboard.press(day < 28 ? 'ArrowRight' : 'ArrowLeft');
   await expect(grid.locator(`button[data-day="${next}"]`)).toBeFocused();
   await expect(grid.locator('button[tabindex="0"]')).toHaveCount(1);
-  await page.keyboard.press('Home');
-  await expect(page.locator(':focus')).toHaveAttribute('aria-label', /^Monday/);
+
+  // Home and End from days chosen here, not from wherever today falls: the last day of this
+  // month and the 1st of the next sit in partial weeks unless the month ends on a Sunday or
+  // starts on a Monday, and then the week's end lies in the adjacent month (WAI-ARIA APG).
+  const thisMonth = (await month.textContent())!;
+  const last = grid.locator('button[data-day]').last();
+  const lastDate = isoDate(await last.getAttribute('value'));
+  await last.focus();
   await page.keyboard.press('End');
-  await expect(page.locator(':focus')).toHaveAttribute('aria-label', /^Sunday/);
-  const before = await month.textContent();
+  const sunday = addDays(lastDate, (7 - lastDate.getDay()) % 7);
+  await expect(focused).toHaveAttribute('value', iso(sunday));
+  await expect(focused).toHaveAttribute('aria-label', /^Sunday/);
+  await expect(grid.locator('button[tabindex="0"]')).toHaveCount(1);
+  const nextMonth = (await month.textContent())!;
+  expect(nextMonth !== thisMonth).toBe(sunday.getMonth() !== lastDate.getMonth());
+
+  const first = grid.locator('button[data-day="1"]');
+  if (nextMonth === thisMonth) {
+    await page.keyboard.press('PageDown');
+    await expect(month).not.toHaveText(thisMonth);
+  }
+  const firstDate = isoDate(await first.getAttribute('value'));
+  await first.focus();
+  await page.keyboard.press('Home');
+  const monday = addDays(firstDate, -((firstDate.getDay() + 6) % 7));
+  await expect(focused).toHaveAttribute('value', iso(monday));
+  await expect(focused).toHaveAttribute('aria-label', /^Monday/);
+  if (monday.getMonth() !== firstDate.getMonth()) await expect(month).toHaveText(thisMonth);
+
+  // A month away and back, focus staying in the grid.
+  const before = (await month.textContent())!;
   await page.keyboard.press('PageDown');
-  await expect(month).not.toHaveText(before!);
+  await expect(month).not.toHaveText(before);
   await expect(grid.locator('button[tabindex="0"]')).toBeFocused();
   await page.keyboard.press('PageUp');
-  await expect(month).toHaveText(before!);
+  await expect(month).toHaveText(before);
+  await expect(grid.locator('button[tabindex="0"]')).toBeFocused();
 });
+
+/** A `YYYY-MM-DD` date as a local calendar date (no timezone shift). */
+function isoDate(value: string | null): Date {
+  const [y, m, d] = value!.split('-').map(Number);
+  return new Date(y, m - 1, d);
+}
+
+function iso(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+function addDays(date: Date, days: number): Date {
+  return new Date(date.getFullYear(), date.getMonth(), date.getDate() + days);
+}
 
 test('swiping the calendar changes the month on a phone', async ({ page }, info) => {
   test.skip(info.project.name !== 'phone', 'touch');

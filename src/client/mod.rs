@@ -48,10 +48,10 @@ pub fn install() {
             .is_some_and(|a| a.target().is_empty() && !a.has_attribute("download"))
     });
     mark_navigation_on("popstate", navigating.clone(), |_| true);
-    let focus_grid = Rc::new(Cell::new(false));
-    date_grid::install(focus_grid.clone());
+    let grid_focus = date_grid::PendingFocus::default();
+    date_grid::install(grid_focus.clone());
     count_characters();
-    after_navigation(navigating, focus_grid);
+    after_navigation(navigating, grid_focus);
 }
 
 /// A form already on its way is not sent again: a double click books once. Listens in the
@@ -97,7 +97,7 @@ fn mark_navigation_on(event: &str, navigating: Rc<Navigation>, is_navigation: im
 /// The islands router has no hook of its own: it fetches the next page and patches the
 /// document. The first change to the page's content after a click, a post or "back" is that
 /// patch, so that is when the new content is there to receive focus.
-fn after_navigation(navigating: Rc<Navigation>, focus_grid: Rc<Cell<bool>>) {
+fn after_navigation(navigating: Rc<Navigation>, grid_focus: date_grid::PendingFocus) {
     let on_change = Closure::<dyn Fn()>::new(move || {
         if !navigating.pending.replace(false) {
             return;
@@ -112,14 +112,14 @@ fn after_navigation(navigating: Rc<Navigation>, focus_grid: Rc<Cell<bool>>) {
         }
         // Keyboard and screen-reader users continue from the new content: the wizard's step
         // heading where there is one, else the page's main region.
-        // A month changed from the keyboard keeps focus in the grid, on its tab stop.
-        let in_grid = focus_grid.replace(false);
+        // A month opened from the grid keeps focus in the grid, on the day the key moved to.
+        let in_grid = grid_focus.take();
         let navigating = navigating.clone();
         request_animation_frame(move || {
             if !navigating.focus_is_unclaimed() {
                 return;
             }
-            let grid_stop = in_grid.then(|| document().query_selector("[data-date-grid] button[tabindex=\"0\"]").ok().flatten()).flatten();
+            let grid_stop = in_grid.and_then(date_grid::focus_target);
             let target = grid_stop.or_else(|| document().get_element_by_id("step-title")).or_else(|| document().get_element_by_id("main"));
             if let Some(element) = target.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
                 let _ = element.focus();
