@@ -14,7 +14,7 @@ use chrono::{DateTime, Duration, DurationRound, Utc};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use session_booking::{
-    entities::{availability, course, enrollment, role, session, session_status, student_teacher, user},
+    entities::{availability, course, enrollment, session, student_teacher, user, Role, SessionStatus},
     server::{auth::hash_password, config::Settings, db},
 };
 use std::{
@@ -214,19 +214,19 @@ async fn build_world(db: &DatabaseConnection, people: usize) -> World {
     .insert(&txn)
     .await
     .unwrap();
-    let person = |name: String, role: &str| user::ActiveModel {
+    let person = |name: String, role: Role| user::ActiveModel {
         email: Set(format!("{name}@load.test")),
         name: Set(name),
         avatar_url: Set(None),
         timezone: Set("UTC".into()),
         password_hash: Set(hash.clone()),
-        role: Set(role.into()),
+        role: Set(role),
         created_at: Set(now),
         ..Default::default()
     };
     let (mut tutors, mut students) = (Vec::new(), Vec::new());
     for i in 0..people {
-        let tutor = person(format!("tutor{i}"), role::TEACHER).insert(&txn).await.unwrap();
+        let tutor = person(format!("tutor{i}"), Role::Teacher).insert(&txn).await.unwrap();
         let st = student_teacher::ActiveModel {
             user_id: Set(tutor.id),
             course_id: Set(course.id),
@@ -252,7 +252,7 @@ async fn build_world(db: &DatabaseConnection, people: usize) -> World {
             .await
             .unwrap();
         }
-        let student = person(format!("student{i}"), role::STUDENT).insert(&txn).await.unwrap();
+        let student = person(format!("student{i}"), Role::Student).insert(&txn).await.unwrap();
         enrollment::ActiveModel { student_id: Set(student.id), course_id: Set(course.id), created_at: Set(now), ..Default::default() }
             .insert(&txn)
             .await
@@ -261,8 +261,8 @@ async fn build_world(db: &DatabaseConnection, people: usize) -> World {
         students.push(student.email);
     }
     // The raw inserts bypass booking: two people who are never booked suffice.
-    let raw_tutor = person("raw-tutor".into(), role::TEACHER).insert(&txn).await.unwrap();
-    let raw_student = person("raw-student".into(), role::STUDENT).insert(&txn).await.unwrap();
+    let raw_tutor = person("raw-tutor".into(), Role::Teacher).insert(&txn).await.unwrap();
+    let raw_student = person("raw-student".into(), Role::Student).insert(&txn).await.unwrap();
     txn.commit().await.unwrap();
     World { tutors, students, raw_pair: (raw_tutor.id, raw_student.id), course_id: course.id }
 }
@@ -530,7 +530,7 @@ async fn raw_insert_rate(conn: &DatabaseConnection, world: &World, count: usize,
                 teacher_id: Set(teacher),
                 start_at: Set(at),
                 end_at: Set(at + Duration::minutes(60)),
-                status: Set(session_status::SCHEDULED.into()),
+                status: Set(SessionStatus::Scheduled),
                 note: Set(String::new()),
                 reminders: Set(false),
                 created_at: Set(Utc::now()),
@@ -559,7 +559,7 @@ async fn check(
     let buffer = Settings::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("Leptos.toml"), |_| None).unwrap().booking.buffer_minutes;
     let rows = session::Entity::find()
         .filter(session::Column::CourseId.eq(world.course_id))
-        .filter(session::Column::Status.eq(session_status::SCHEDULED))
+        .filter(session::Column::Status.eq(SessionStatus::Scheduled))
         .all(conn)
         .await
         .unwrap();

@@ -6,9 +6,8 @@ use leptos_router::{
 };
 
 use crate::{
-    api::{auth::get_current_user, UserView},
-    components::site_header::SiteHeader,
-    error::AppError,
+    api::auth::get_current_user,
+    components::site_header::{Session, SiteHeader},
     pages::{
         booked::BookedPage,
         booking::{schedule_later::ScheduleLaterDone, CourseBookingPage, TeacherBookingPage},
@@ -42,13 +41,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
-}
-
-/// Who is logged in, for the header and any page that needs it. The session middleware has
-/// already resolved it, so loading it costs no query.
-#[derive(Clone, Copy)]
-pub struct Session {
-    pub user: Resource<Result<Option<UserView>, AppError>>,
 }
 
 #[component]

@@ -1,5 +1,6 @@
 //! The one error type every server function answers with. Its `Display` is the text the page
 //! shows, so messages the spec fixes are spelled here exactly once.
+use http::StatusCode;
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
@@ -17,7 +18,7 @@ pub enum AppError {
     #[error("This page is only for students.")]
     NotAStudent,
     #[error("{0} not found.")]
-    NotFound(String),
+    NotFound(Subject),
     #[error("{field}: {message}")]
     InvalidInput { field: String, message: String },
     #[error("This request did not come from this site.")]
@@ -40,22 +41,46 @@ pub enum AppError {
     Transport(String),
 }
 
+/// What a `NotFound` could not find, as the message names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Subject {
+    Course,
+    StudentTeacher,
+    Session,
+    ScheduleLaterRequest,
+    Page,
+    ServerFunction,
+}
+
+impl std::fmt::Display for Subject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Course => "Course",
+            Self::StudentTeacher => "Student-Teacher",
+            Self::Session => "Session",
+            Self::ScheduleLaterRequest => "Schedule Later request",
+            Self::Page => "Page",
+            Self::ServerFunction => "Server function",
+        })
+    }
+}
+
 impl AppError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         Self::InvalidInput { field: field.to_owned(), message: message.into() }
     }
 
     /// The HTTP status that says whose fault it is: 4xx for the client's, 5xx only for ours.
-    pub fn status(&self) -> u16 {
+    pub fn status(&self) -> StatusCode {
         match self {
-            Self::NotAuthenticated | Self::InvalidCredentials => 401,
-            Self::NotEnrolled | Self::NotAStudent | Self::CrossSite => 403,
-            Self::NotFound(_) => 404,
-            Self::SlotUnavailable | Self::StudentConflict => 409,
-            Self::TooManyAttempts => 429,
+            Self::NotAuthenticated | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            Self::NotEnrolled | Self::NotAStudent | Self::CrossSite => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::SlotUnavailable | Self::StudentConflict => StatusCode::CONFLICT,
+            Self::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             // On the server, a request that never reached our code did not parse.
-            Self::InvalidInput { .. } | Self::Malformed(_) | Self::Transport(_) => 400,
-            Self::Internal => 500,
+            Self::InvalidInput { .. } | Self::Malformed(_) | Self::Transport(_) => StatusCode::BAD_REQUEST,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -80,7 +105,7 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::MissingArg(name) => Self::Malformed(format!("{name} is missing")),
             // On the server, what fails to decode is the request (its body, or a body too long).
             ServerFnErrorErr::Deserialization(problem) if cfg!(feature = "ssr") => Self::Malformed(problem),
-            ServerFnErrorErr::Registration(_) => Self::NotFound("Server function".into()),
+            ServerFnErrorErr::Registration(_) => Self::NotFound(Subject::ServerFunction),
             other => Self::Transport(other.to_string()),
         }
     }
@@ -92,5 +117,14 @@ impl From<sea_orm::DbErr> for AppError {
         // Details stay in the server log; the page gets a message a person can act on.
         tracing::error!(error = %err, "database error");
         Self::Internal
+    }
+}
+
+/// An error answered outside a server function (a download, a middleware's refusal): its status
+/// and its message as plain text.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        (self.status(), self.to_string()).into_response()
     }
 }

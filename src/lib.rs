@@ -1,6 +1,7 @@
 //! session-booking: one Leptos crate, built to wasm (`hydrate`) for the browser and to an axum
-//! server (`ssr`). Pages render on the server; only islands (none yet) and `client` run in the
-//! browser.
+//! server (`ssr`). Pages render on the server; only `client` (and islands, when a
+//! component is one) runs in the browser. Imports run one way: `http` → `app` → `pages` →
+//! `components` → `api` → `server` → {`dto`, `urls`, `entities`, `slots`, `error`}.
 // The booking steps' view types nest deeper than rustc's default limit of 128 when laid out.
 #![recursion_limit = "256"]
 pub mod api;
@@ -8,18 +9,22 @@ pub mod app;
 #[cfg(feature = "hydrate")]
 pub mod client;
 pub mod components;
+pub mod dto;
 pub mod error;
 pub mod month_grid;
 pub mod pages;
+pub mod urls;
 
 #[cfg(feature = "ssr")]
 pub mod entities;
+#[cfg(feature = "ssr")]
+pub mod http;
 #[cfg(feature = "ssr")]
 #[path = "../migrations/mod.rs"]
 pub mod migrations;
 #[cfg(feature = "ssr")]
 pub mod server;
-/// The slot engine (shared/slot-rules.md): server-only, since chrono-tz stays out of the wasm bundle.
+/// The slot engine (docs/slot-rules.md): server-only, since chrono-tz stays out of the wasm bundle.
 #[cfg(feature = "ssr")]
 pub mod slots;
 

@@ -3,7 +3,11 @@
 use clap::{Parser, Subcommand};
 use std::{path::PathBuf, process::ExitCode};
 
-use session_booking::server::{self, config::Settings, db, seed, video};
+use anyhow::Context;
+use session_booking::{
+    http,
+    server::{config::Settings, db, seed, video},
+};
 
 // A page render allocates a great deal across threads; glibc's allocator spent about a fifth
 // of the server's time under load (perf, BENCHMARKS.md).
@@ -28,7 +32,7 @@ enum Command {
     Migrate,
     /// Seed the demo data into an empty database.
     Seed,
-    /// Compute the bookable slots of a case file (shared/slot-rules.md) and print the result.
+    /// Compute the bookable slots of a case file (docs/slot-rules.md) and print the result.
     Slots {
         /// The case as JSON; `-` reads standard input.
         #[arg(long, value_name = "FILE")]
@@ -45,16 +49,16 @@ async fn main() -> ExitCode {
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err}");
+            eprintln!("error: {err:#}");
             ExitCode::FAILURE
         }
     }
 }
 
-async fn run(cli: Cli) -> server::anyhow_free::Result<()> {
+async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = || Settings::load(&cli.config, |var| std::env::var(var).ok());
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => server::serve(settings()?).await,
+        Command::Serve => http::serve(settings()?).await,
         Command::Migrate => {
             let conn = db::connect(&settings()?.server.database_url).await?;
             db::migrate(&conn).await?;
@@ -78,11 +82,11 @@ async fn run(cli: Cli) -> server::anyhow_free::Result<()> {
     }
 }
 
-fn slots(case: &std::path::Path) -> server::anyhow_free::Result<()> {
+fn slots(case: &std::path::Path) -> anyhow::Result<()> {
     let json = if case.as_os_str() == "-" {
         std::io::read_to_string(std::io::stdin())?
     } else {
-        std::fs::read_to_string(case).map_err(|e| format!("cannot read {}: {e}", case.display()))?
+        std::fs::read_to_string(case).with_context(|| format!("cannot read {}", case.display()))?
     };
     println!("{}", session_booking::slots::run_case(&json)?);
     Ok(())

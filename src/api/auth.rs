@@ -1,7 +1,6 @@
 use leptos::prelude::*;
 
-use super::UserView;
-use crate::error::AppError;
+use crate::{dto::UserView, error::AppError};
 
 #[cfg(feature = "ssr")]
 fn set_session_cookie(token: Option<&str>, secure: bool) {
@@ -12,11 +11,6 @@ fn set_session_cookie(token: Option<&str>, secure: bool) {
     }
 }
 
-/// Longest email address (RFC 5321's limit for a path) and password accepted: anything longer
-/// is refused before any work, so a megabyte "password" costs nothing to hash.
-pub const MAX_EMAIL_CHARS: usize = 254;
-pub const MAX_PASSWORD_CHARS: usize = 1024;
-
 /// Checks the credentials, starts a login session and goes to `next` (a path on this site).
 #[server(endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
@@ -26,7 +20,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     };
 
     let state = app_state()?;
-    let next = auth::safe_next(next.as_deref());
+    let next = crate::urls::safe_next(next.as_deref());
     let now = chrono::Utc::now();
     match auth::authenticate(&state, client_ip(), &email, &password, now).await {
         Ok(user) => {
@@ -37,26 +31,11 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         }
         Err(error) => {
             // A form posted without JavaScript shows the login page again, with the message.
-            if let Some(code) = LoginFailure::code_of(&error) {
-                leptos_axum::redirect(&format!("/login?error={code}&next={}", crate::server::urlencode(next)));
+            if let Some(code) = crate::dto::auth::LoginFailure::code_of(&error) {
+                leptos_axum::redirect(&format!("/login?error={code}&next={}", crate::urls::urlencode(next)));
             }
             Err(error)
         }
-    }
-}
-
-/// The login failures a page reload can show, as they travel in `/login?error=`.
-pub struct LoginFailure;
-
-impl LoginFailure {
-    const CASES: [(&'static str, AppError); 2] = [("credentials", AppError::InvalidCredentials), ("attempts", AppError::TooManyAttempts)];
-
-    pub fn code_of(error: &AppError) -> Option<&'static str> {
-        Self::CASES.iter().find(|(_, e)| e == error).map(|(code, _)| *code)
-    }
-
-    pub fn from_code(code: &str) -> Option<AppError> {
-        Self::CASES.iter().find(|(c, _)| *c == code).map(|(_, e)| e.clone())
     }
 }
 
@@ -74,6 +53,6 @@ pub async fn logout() -> Result<(), AppError> {
 
 #[server(endpoint = "get_current_user")]
 pub async fn get_current_user() -> Result<Option<UserView>, AppError> {
-    use crate::server::{request::current_user, views::user_view};
+    use crate::server::{presentation::user_view, request::current_user};
     Ok(current_user()?.as_ref().map(user_view))
 }

@@ -1,51 +1,35 @@
-//! The student's settings: the timezone their times are shown in (booking contract §6).
+//! The student's settings: the timezone their times are shown in (docs/booking-contract.md §6),
+//! and signing out other devices.
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TimezoneChoice {
-    /// IANA name
-    pub name: String,
-    pub label: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Settings {
-    pub timezone: String,
-    pub choices: Vec<TimezoneChoice>,
-    /// Live login sessions of this student other than the one asking.
-    pub other_devices: u64,
-}
+use crate::{dto::settings::Settings, error::AppError};
 
 #[server(endpoint = "load_settings")]
 pub async fn load_settings() -> Result<Settings, AppError> {
     use crate::server::{
-        auth,
         request::{app_state, login_session_id, require_student},
-        wizard::timezone_choices,
+        settings::settings,
     };
     let (state, student) = (app_state()?, require_student()?);
     let keep = login_session_id().ok_or(AppError::NotAuthenticated)?;
-    let other_devices =
-        auth::count_other_sessions(&state.db, student.id, keep, state.settings.server.session_idle(), chrono::Utc::now()).await?;
-    Ok(Settings { choices: timezone_choices(&student.timezone), timezone: student.timezone, other_devices })
+    settings(&state.db, &state.settings.server, &student, keep, chrono::Utc::now()).await
 }
 
 /// Ends the student's login sessions on every other device (a lost phone, a shared computer)
 /// and comes back to the settings page, which says how many ended.
 #[server(endpoint = "sign_out_other_devices")]
 pub async fn sign_out_other_devices(next: Option<String>) -> Result<(), AppError> {
-    use crate::server::{
-        auth,
-        request::{app_state, login_session_id, require_student},
-        urlencode,
+    use crate::{
+        server::{
+            auth,
+            request::{app_state, login_session_id, require_student},
+        },
+        urls::{safe_next, urlencode},
     };
     let (state, student) = (app_state()?, require_student()?);
     let keep = login_session_id().ok_or(AppError::NotAuthenticated)?;
     let ended = auth::end_other_sessions(&state.db, student.id, keep).await?;
-    let next = urlencode(auth::safe_next(next.as_deref()));
+    let next = urlencode(safe_next(next.as_deref()));
     leptos_axum::redirect(&format!("/settings?signed_out={ended}&next={next}"));
     Ok(())
 }
@@ -54,10 +38,12 @@ pub async fn sign_out_other_devices(next: Option<String>) -> Result<(), AppError
 /// the booking step they came from.
 #[server(endpoint = "update_timezone")]
 pub async fn update_timezone(timezone: String, next: Option<String>) -> Result<(), AppError> {
-    use crate::server::{
-        auth::safe_next,
-        request::{app_state, require_student},
-        wizard::set_timezone,
+    use crate::{
+        server::{
+            request::{app_state, require_student},
+            settings::set_timezone,
+        },
+        urls::safe_next,
     };
     let (state, student) = (app_state()?, require_student()?);
     set_timezone(&state.db, &student, &timezone).await?;

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::api::Avatar as AvatarData;
+use crate::dto::Avatar as AvatarData;
 
 /// A person's picture, or their initials on a colour chosen from them. Decorative: the name
 /// always stands beside it, so screen readers skip it.

@@ -9,7 +9,7 @@ pub fn ErrorPanel(error: AppError, #[prop(optional)] title: Option<&'static str>
     // The page answers with the error's status: a 404 page is a 404, not a 200.
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+        response.set_status(error.status());
     }
     let action = match &error {
         AppError::NotAuthenticated => Some(("/login", "Log in")),

@@ -12,17 +12,7 @@ use leptos_router::hooks::use_params_map;
 use serde::{de::DeserializeOwned, Serialize};
 use std::future::Future;
 
-use crate::error::AppError;
-
-/// Percent-encodes a value for a query string, keeping `/` readable (paths such as `next`).
-pub fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
+use crate::error::{AppError, Subject};
 
 /// A numeric route parameter such as `course_id`; `None` when absent or not a number.
 pub fn use_id_param(name: &'static str) -> Signal<Option<i32>> {
@@ -34,7 +24,7 @@ pub fn use_id_param(name: &'static str) -> Signal<Option<i32>> {
 /// "`what` not found." without asking the server.
 pub fn use_resource_by_id<T, Fut>(
     param: &'static str,
-    what: &'static str,
+    what: Subject,
     load: impl Fn(i32) -> Fut + Copy + Send + Sync + 'static,
 ) -> Resource<Result<T, AppError>>
 where
@@ -47,7 +37,7 @@ where
         move |id| async move {
             match id {
                 Some(id) => load(id).await,
-                None => Err(AppError::NotFound(what.into())),
+                None => Err(AppError::NotFound(what)),
             }
         },
     )

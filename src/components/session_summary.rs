@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use super::avatar::Avatar;
-use crate::api::wizard::SessionSummary as Summary;
+use crate::dto::wizard::SessionSummary as Summary;
 
 /// A session's course, Student-Teacher, date, time and length: the confirm step (with the
 /// timezone's name and the tutor's own time) and the confirmation screen.

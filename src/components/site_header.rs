@@ -1,7 +1,14 @@
 use leptos::{prelude::*, server_fn::ServerFn};
 
 use super::{avatar::Avatar, post_form::PostForm};
-use crate::{api::auth::Logout, app::Session};
+use crate::{api::auth::Logout, dto::UserView, error::AppError};
+
+/// Who is logged in, for the header and any page that needs it. The session middleware has
+/// already resolved it, so loading it costs no query.
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub user: Resource<Result<Option<UserView>, AppError>>,
+}
 
 #[component]
 pub fn SiteHeader() -> impl IntoView {

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use super::avatar::Avatar;
-use crate::api::TeacherCard;
+use crate::dto::TeacherCard;
 
 /// Avatar and name, linking to the Student-Teacher's profile (spec: "ST name/avatar click").
 #[component]

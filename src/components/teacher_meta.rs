@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::api::TeacherCard;
+use crate::dto::TeacherCard;
 
 /// "42 students taught · ★ 4.9" (the rating only when there is one).
 #[component]

@@ -11,18 +11,6 @@ pub mod session;
 pub mod student_teacher;
 pub mod user;
 
-/// Values of `users.role`.
-pub mod role {
-    pub const STUDENT: &str = "student";
-    pub const TEACHER: &str = "teacher";
-}
-
-/// Values of `sessions.status`; only scheduled sessions occupy time.
-pub mod session_status {
-    pub const SCHEDULED: &str = "scheduled";
-}
-
-/// Values of `schedule_later_requests.status`.
-pub mod request_status {
-    pub const OPEN: &str = "open";
-}
+pub use schedule_later_request::RequestStatus;
+pub use session::SessionStatus;
+pub use user::Role;

@@ -10,7 +10,7 @@ pub struct Model {
     pub teacher_id: i32,
     pub start_at: DateTimeUtc,
     pub end_at: DateTimeUtc,
-    pub status: String,
+    pub status: SessionStatus,
     pub note: String,
     pub reminders: bool,
     pub created_at: DateTimeUtc,
@@ -18,6 +18,14 @@ pub struct Model {
     pub idempotency_key: Option<String>,
     /// The session's video room (`server::video`); none for sessions booked before rooms.
     pub video_url: Option<String>,
+}
+
+/// Only scheduled sessions occupy time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum SessionStatus {
+    #[sea_orm(string_value = "scheduled")]
+    Scheduled,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,8 +11,18 @@ pub struct Model {
     pub avatar_url: Option<String>,
     pub timezone: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub created_at: DateTimeUtc,
+}
+
+/// What an account is for: students book, Student-Teachers teach (and may book too).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum Role {
+    #[sea_orm(string_value = "student")]
+    Student,
+    #[sea_orm(string_value = "teacher")]
+    Teacher,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

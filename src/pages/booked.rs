@@ -5,11 +5,12 @@ use leptos_meta::Title;
 use crate::{
     api::wizard::load_booked,
     components::{error_panel::ErrorPanel, session_summary::SessionSummary, use_resource_by_id},
+    error::Subject,
 };
 
 #[component]
 pub fn BookedPage() -> impl IntoView {
-    let booked = use_resource_by_id("session_id", "Session", load_booked);
+    let booked = use_resource_by_id("session_id", Subject::Session, load_booked);
     view! {
         <Title text="Session Booked"/>
         <div class="page narrow">

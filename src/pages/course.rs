@@ -10,11 +10,12 @@ use crate::{
         teacher_meta::TeacherMeta,
         use_resource_by_id,
     },
+    error::Subject,
 };
 
 #[component]
 pub fn CoursePage() -> impl IntoView {
-    let page = use_resource_by_id("course_id", "Course", load_course_page);
+    let page = use_resource_by_id("course_id", Subject::Course, load_course_page);
     let enroll_error = use_form_error(Enroll::PATH);
 
     view! {

@@ -3,8 +3,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::auth::{Login, LoginFailure, MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS},
+    api::auth::Login,
     components::post_form::PostForm,
+    dto::auth::{LoginFailure, MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS},
 };
 
 #[component]

@@ -4,11 +4,12 @@ use leptos_meta::Title;
 use crate::{
     api::courses::load_teacher_profile,
     components::{avatar::Avatar, error_panel::ErrorPanel, teacher_meta::TeacherMeta, use_resource_by_id},
+    error::Subject,
 };
 
 #[component]
 pub fn TeacherProfilePage() -> impl IntoView {
-    let profile = use_resource_by_id("st_id", "Student-Teacher", load_teacher_profile);
+    let profile = use_resource_by_id("st_id", Subject::StudentTeacher, load_teacher_profile);
     view! {
         <div class="page narrow">
             <Transition fallback=|| view! { <p class="loading">"Loading profile…"</p> }>

@@ -5,11 +5,11 @@ use chrono_tz::Tz;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 
-use super::views;
+use super::{enrollment::enrolled_course, queries::users_by_id, timezones::parse_timezone};
 use crate::{
-    api::availability::{MonthAvailability, SlotView},
-    entities::{availability, course, session, session_status, student_teacher, user},
-    error::AppError,
+    dto::availability::{MonthAvailability, SlotView},
+    entities::{availability, course, session, student_teacher, user, SessionStatus},
+    error::{AppError, Subject},
     slots::{check_slot, compute_slots, Interval, LocalTime, Policy, Slot, SlotQuery, SlotRejection, SlotResult, WeeklyRule},
 };
 
@@ -48,7 +48,7 @@ pub async fn tutor_calendars(
         return Ok(Vec::new());
     }
     let teacher_ids: Vec<i32> = sts.iter().map(|st| st.user_id).collect();
-    let people = views::users_by_id(db, teacher_ids.iter().copied()).await?;
+    let people = users_by_id(db, teacher_ids.iter().copied()).await?;
     let mut rules: HashMap<i32, Vec<WeeklyRule>> = HashMap::new();
     for row in availability::Entity::find().filter(availability::Column::TeacherId.is_in(teacher_ids.clone())).all(db).await? {
         match weekly_rule(&row) {
@@ -103,7 +103,7 @@ async fn sessions_overlapping(
 ) -> Result<Vec<session::Model>, AppError> {
     Ok(session::Entity::find()
         .filter(whose)
-        .filter(session::Column::Status.eq(session_status::SCHEDULED))
+        .filter(session::Column::Status.eq(SessionStatus::Scheduled))
         .filter(session::Column::StartAt.lt(end))
         .filter(session::Column::EndAt.gt(start))
         .all(db)
@@ -155,14 +155,14 @@ impl CourseCalendars {
         dates: Option<(NaiveDate, NaiveDate)>,
         now: DateTime<Utc>,
     ) -> Result<Self, AppError> {
-        let viewer = views::parse_timezone(&student.timezone);
+        let viewer = parse_timezone(&student.timezone);
         let today = now.with_timezone(&viewer).date_naive();
         let horizon_end = (now + Duration::days(defaults.horizon_days)).with_timezone(&viewer).date_naive();
         let (from, to) = dates.unwrap_or((today, horizon_end));
         let window = busy_window(from, to);
         let calendars = tutor_calendars(db, course.id, st_id, window).await?;
         if st_id.is_some() && calendars.is_empty() {
-            return Err(AppError::NotFound("Student-Teacher".into()));
+            return Err(AppError::NotFound(Subject::StudentTeacher));
         }
         let mine = student_busy(db, student.id, window).await?;
         let policy = defaults.policy(course.session_minutes.into());
@@ -198,7 +198,7 @@ impl CourseCalendars {
     }
 }
 
-/// The month view behind [`crate::api::availability::load_availability`], given `now`.
+/// The month view of a course's times (one Student-Teacher's, or all), given `now`.
 pub async fn month_availability(
     db: &impl ConnectionTrait,
     defaults: &super::config::BookingDefaults,
@@ -209,7 +209,7 @@ pub async fn month_availability(
     now: DateTime<Utc>,
 ) -> Result<MonthAvailability, AppError> {
     let (from, to) = month_range(month)?;
-    let course = views::enrolled_course(db, student.id, course_id).await?;
+    let course = enrolled_course(db, student, course_id).await?;
     let loaded = CourseCalendars::load(db, defaults, student, &course, st_id, None, now).await?;
     let mut slots = Vec::new();
     let mut days = std::collections::BTreeSet::new();
@@ -238,7 +238,7 @@ pub async fn next_by_tutor(
     course_id: i32,
     now: DateTime<Utc>,
 ) -> Result<Vec<SlotView>, AppError> {
-    let course = views::enrolled_course(db, student.id, course_id).await?;
+    let course = enrolled_course(db, student, course_id).await?;
     let loaded = CourseCalendars::load(db, defaults, student, &course, None, None, now).await?;
     Ok(loaded.first_bookable().iter().map(|(st_id, slot)| slot_view(*st_id, slot)).collect())
 }
@@ -255,10 +255,10 @@ pub async fn check_start(
     start: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<Slot, AppError> {
-    let date = start.with_timezone(&views::parse_timezone(&student.timezone)).date_naive();
+    let date = start.with_timezone(&parse_timezone(&student.timezone)).date_naive();
     // Only the busy times around that date: the booking's transaction reads no more than it must.
     let loaded = CourseCalendars::load(db, defaults, student, course, Some(st_id), Some((date, date)), now).await?;
-    let calendar = loaded.calendars.first().ok_or_else(|| AppError::NotFound("Student-Teacher".into()))?;
+    let calendar = loaded.calendars.first().ok_or_else(|| AppError::NotFound(Subject::StudentTeacher))?;
     check_slot(&loaded.query(calendar, date, date), start).map_err(|rejection| match rejection {
         SlotRejection::Unavailable => AppError::SlotUnavailable,
         SlotRejection::StudentBusy => AppError::StudentConflict,

@@ -1,4 +1,4 @@
-//! Booking a session (booking contract §2–3): one transaction that re-checks the slot with the
+//! Booking a session (docs/booking-contract.md §2–3): one transaction that re-checks the slot with the
 //! same engine that listed it, for the tutor and the student, and inserts the session.
 //!
 //! What keeps two bookings from overlapping whatever the timing:
@@ -6,20 +6,22 @@
 //!   re-check sees every session committed before it;
 //! - PostgreSQL: the transaction first locks the tutor's and the student's `users` rows
 //!   (`FOR UPDATE`, in id order so two bookings cannot deadlock), so bookings that involve the
-//!   same person take turns while others proceed side by side. GUIDE.md §5 measured this
-//!   against an exclusion constraint alone, which deadlocked under contention.
+//!   same person take turns while others proceed side by side (an exclusion constraint alone
+//!   deadlocks under contention: BENCHMARKS.md).
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use super::{
     analytics::Event,
     availability::{check_start, parse_start},
-    db, outbox,
+    db,
+    enrollment::require_enrolled,
+    outbox,
+    queries::{active_student_teacher, find_course},
     state::AppState,
-    views,
 };
 use crate::{
-    entities::{session, session_status, student_teacher, user},
+    entities::{session, user, SessionStatus},
     error::AppError,
 };
 
@@ -88,22 +90,16 @@ enum Committed {
 /// One transaction: the session, its video room and the messages it owes, or nothing.
 async fn commit(state: &AppState, student: &user::Model, request: &BookingRequest, now: DateTime<Utc>) -> Result<Committed, AppError> {
     let txn = db::begin_write(&state.db).await?;
-    let st = student_teacher::Entity::find_by_id(request.st_id)
-        .one(&txn)
-        .await?
-        .filter(|st| st.is_active)
-        .ok_or_else(|| AppError::NotFound("Student-Teacher".into()))?;
+    let st = active_student_teacher(&txn, request.st_id).await?;
     let datetime = request.start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     state.analytics.record(Some(student.id), Event::BookingAttempted { course_id: st.course_id, st_id: st.id, datetime }, now);
-    if !views::is_enrolled(&txn, student.id, st.course_id).await? {
-        return Err(AppError::NotEnrolled);
-    }
+    require_enrolled(&txn, student, st.course_id).await?;
     lock_people(&txn, [st.user_id, student.id]).await?;
     // A request with the same key may have committed while this one waited for the lock.
     if let Some(id) = booked_with_key(&txn, student.id, &request.idempotency_key).await? {
         return Ok(Committed::Earlier(id));
     }
-    let course = views::find_course(&txn, st.course_id).await?;
+    let course = find_course(&txn, st.course_id).await?;
     let slot = check_start(&txn, &state.settings.booking, student, &course, st.id, request.start, now).await?;
     let inserted = session::ActiveModel {
         course_id: Set(course.id),
@@ -111,7 +107,7 @@ async fn commit(state: &AppState, student: &user::Model, request: &BookingReques
         teacher_id: Set(st.user_id),
         start_at: Set(slot.start),
         end_at: Set(slot.end),
-        status: Set(session_status::SCHEDULED.to_owned()),
+        status: Set(SessionStatus::Scheduled),
         note: Set(request.note.clone()),
         reminders: Set(request.reminders),
         created_at: Set(now),

@@ -6,8 +6,8 @@ use moka::future::Cache;
 use sea_orm::DatabaseConnection;
 use std::{sync::Arc, time::Duration};
 
-use super::views;
-use crate::{api::TeacherCard, entities::course, error::AppError};
+use super::queries::{active_teachers, find_course};
+use crate::{dto::TeacherCard, entities::course, error::AppError};
 
 /// How long a course's entry is shown before it is read again.
 const FRESH_FOR: Duration = Duration::from_secs(5);
@@ -37,8 +37,8 @@ impl Catalog {
     pub async fn course(&self, db: &DatabaseConnection, course_id: i32) -> Result<Arc<CourseEntry>, AppError> {
         self.courses
             .try_get_with(course_id, async {
-                let course = views::find_course(db, course_id).await?;
-                let teachers = views::active_teachers(db, course_id).await?;
+                let course = find_course(db, course_id).await?;
+                let teachers = active_teachers(db, course_id).await?;
                 Ok::<_, AppError>(Arc::new(CourseEntry { course, teachers }))
             })
             .await

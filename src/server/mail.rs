@@ -12,15 +12,17 @@ use std::{path::PathBuf, sync::Arc, time::Duration};
 use tokio::sync::Notify;
 
 use super::{
+    booked::calendar_entry,
     calendar_file::Invitation,
     config::Settings,
-    outbox, views,
-    wizard::{calendar_entry, timezone_label},
+    outbox,
+    presentation::session_labels,
+    timezones::{parse_timezone, timezone_label},
 };
 use crate::entities::{
     course,
     outbox::{MessageKind, Model as OutboxMessage},
-    session, session_status, user,
+    session, user, SessionStatus,
 };
 
 /// How often the worker looks for due messages when nothing wakes it (reminders, retries).
@@ -125,7 +127,7 @@ async fn deliver_due(db: &DatabaseConnection, transport: &Transport, context: &C
 async fn compose(db: &DatabaseConnection, context: &Context, message: &OutboxMessage) -> Result<Option<(Message, String)>, String> {
     let found = load(db, message.session_id).await.map_err(|e| e.to_string())?;
     let Some((s, student, tutor, course)) = found else { return Ok(None) };
-    if s.status != session_status::SCHEDULED {
+    if s.status != SessionStatus::Scheduled {
         return Ok(None);
     }
     let email = render(context, message.kind, &s, &student, &tutor, &course, Utc::now())?;
@@ -163,8 +165,8 @@ fn render(
         MessageKind::TutorConfirmation => (tutor, student, "Student"),
         MessageKind::StudentConfirmation | MessageKind::Reminder => (student, tutor, "Student-Teacher"),
     };
-    let zone = views::parse_timezone(&reader.timezone);
-    let (date, time) = views::session_labels(s.start_at, s.end_at, zone);
+    let zone = parse_timezone(&reader.timezone);
+    let (date, time) = session_labels(s.start_at, s.end_at, zone);
     let subject = match kind {
         MessageKind::StudentConfirmation => format!("Session booked: {} with {}, {date}", course.title, tutor.name),
         MessageKind::TutorConfirmation => format!("New session: {} with {}, {date}", course.title, student.name),

@@ -3,7 +3,7 @@ use leptos::prelude::use_context;
 
 use super::state::AppState;
 use crate::{
-    entities::{role, user},
+    entities::{user, Role},
     error::AppError,
 };
 
@@ -42,7 +42,7 @@ pub fn current_user() -> Result<Option<user::Model>, AppError> {
 /// The logged-in student; every booking action acts for this user and no other.
 pub fn require_student() -> Result<user::Model, AppError> {
     let user = current_user()?.ok_or(AppError::NotAuthenticated)?;
-    if user.role != role::STUDENT {
+    if user.role != Role::Student {
         return Err(AppError::NotAStudent);
     }
     Ok(user)

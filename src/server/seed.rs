@@ -5,7 +5,7 @@ use chrono_tz::Tz;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, Set};
 
 use super::{auth::hash_password, db::begin_write, video::VideoProvider};
-use crate::entities::{availability, course, enrollment, role, session, session_status, student_teacher, user};
+use crate::entities::{availability, course, enrollment, session, student_teacher, user, Role, SessionStatus};
 
 pub const DEMO_PASSWORD: &str = "booking-demo";
 
@@ -13,19 +13,19 @@ struct Person {
     name: &'static str,
     email: &'static str,
     timezone: &'static str,
-    role: &'static str,
+    role: Role,
 }
 
 const PEOPLE: &[Person] = &[
-    Person { name: "Priya Nair", email: "priya@tutor.test", timezone: "Asia/Kolkata", role: role::TEACHER },
-    Person { name: "Tom Walker", email: "tom@tutor.test", timezone: "Europe/London", role: role::TEACHER },
-    Person { name: "Aarav Shrestha", email: "aarav@tutor.test", timezone: "Asia/Kathmandu", role: role::TEACHER },
-    Person { name: "Sofia Alves", email: "sofia@tutor.test", timezone: "America/Sao_Paulo", role: role::TEACHER },
-    Person { name: "Diego Ramírez", email: "diego@tutor.test", timezone: "America/Mexico_City", role: role::TEACHER },
-    Person { name: "Ana Kovač", email: "ana@tutor.test", timezone: "Europe/Zagreb", role: role::TEACHER },
-    Person { name: "Maya Chen", email: "maya@student.test", timezone: "America/New_York", role: role::STUDENT },
-    Person { name: "Kenji Sato", email: "kenji@student.test", timezone: "Asia/Tokyo", role: role::STUDENT },
-    Person { name: "Lena Fischer", email: "lena@student.test", timezone: "Europe/Berlin", role: role::STUDENT },
+    Person { name: "Priya Nair", email: "priya@tutor.test", timezone: "Asia/Kolkata", role: Role::Teacher },
+    Person { name: "Tom Walker", email: "tom@tutor.test", timezone: "Europe/London", role: Role::Teacher },
+    Person { name: "Aarav Shrestha", email: "aarav@tutor.test", timezone: "Asia/Kathmandu", role: Role::Teacher },
+    Person { name: "Sofia Alves", email: "sofia@tutor.test", timezone: "America/Sao_Paulo", role: Role::Teacher },
+    Person { name: "Diego Ramírez", email: "diego@tutor.test", timezone: "America/Mexico_City", role: Role::Teacher },
+    Person { name: "Ana Kovač", email: "ana@tutor.test", timezone: "Europe/Zagreb", role: Role::Teacher },
+    Person { name: "Maya Chen", email: "maya@student.test", timezone: "America/New_York", role: Role::Student },
+    Person { name: "Kenji Sato", email: "kenji@student.test", timezone: "Asia/Tokyo", role: Role::Student },
+    Person { name: "Lena Fischer", email: "lena@student.test", timezone: "Europe/Berlin", role: Role::Student },
 ];
 
 struct CourseSeed {
@@ -123,7 +123,7 @@ pub async fn seed(db: &DatabaseConnection, video: &dyn VideoProvider, now: DateT
             avatar_url: Set(None),
             timezone: Set(p.timezone.into()),
             password_hash: Set(hash_password(DEMO_PASSWORD)),
-            role: Set(p.role.into()),
+            role: Set(p.role),
             created_at: Set(now),
             ..Default::default()
         }
@@ -190,7 +190,7 @@ pub async fn seed(db: &DatabaseConnection, video: &dyn VideoProvider, now: DateT
             teacher_id: Set(users[teacher].id),
             start_at: Set(start),
             end_at: Set(start + Duration::minutes(courses[title].session_minutes.into())),
-            status: Set(session_status::SCHEDULED.into()),
+            status: Set(SessionStatus::Scheduled),
             note: Set(String::new()),
             reminders: Set(true),
             created_at: Set(now),

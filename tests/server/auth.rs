@@ -1,5 +1,5 @@
 use http::{header, StatusCode};
-use session_booking::{api::UserView, error::AppError};
+use session_booking::{dto::UserView, error::AppError};
 
 use crate::harness::{app_error, body_text, fn_request, ok_json, Backend, TestApp};
 
@@ -218,7 +218,7 @@ async fn idle_sessions_end_and_used_ones_stay(backend: Backend) {
 }
 
 async fn a_student_signs_out_their_other_devices(backend: Backend) {
-    use session_booking::api::settings::Settings;
+    use session_booking::dto::settings::Settings;
     let app = TestApp::new(backend).await;
     let (laptop, phone, kenji) =
         (app.login("maya@student.test").await, app.login("maya@student.test").await, app.login("kenji@student.test").await);

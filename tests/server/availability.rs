@@ -1,7 +1,7 @@
 use chrono::{DateTime, Datelike, Duration, Timelike, Utc, Weekday};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use session_booking::{
-    api::availability::MonthAvailability,
+    dto::availability::MonthAvailability,
     entities::{session, user},
     error::AppError,
     server::availability::month_availability,
@@ -162,7 +162,7 @@ async fn availability_is_for_enrolled_students_and_valid_months(backend: Backend
     assert!(matches!(app_error(res).await, AppError::InvalidInput { field, .. } if field == "month"));
     let diego = app.st_id("diego@tutor.test", "Conversational Spanish").await.to_string();
     let res = app.call("load_availability", &[("course_id", &algebra), ("st_id", &diego), ("month", "2026-12")], Some(&maya)).await;
-    assert_eq!(app_error(res).await, AppError::NotFound("Student-Teacher".into()));
+    assert_eq!(app_error(res).await, AppError::NotFound(session_booking::error::Subject::StudentTeacher));
     let month = Utc::now().with_timezone(&chrono_tz::America::New_York).format("%Y-%m").to_string();
     let m: MonthAvailability =
         ok_json(app.call("load_availability", &[("course_id", &algebra), ("month", &month)], Some(&maya)).await).await;

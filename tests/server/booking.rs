@@ -3,7 +3,7 @@
 use http::{header, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use session_booking::{
-    api::{
+    dto::{
         availability::MonthAvailability,
         wizard::{Booked, MonthDays},
     },
@@ -225,7 +225,7 @@ crate::on_both_backends!(
 
 mod wizard {
     use super::*;
-    use session_booking::api::wizard::DayTimes;
+    use session_booking::dto::wizard::DayTimes;
 
     async fn each_choice_is_recorded_once_and_leads_to_the_next_step(backend: Backend) {
         let app = TestApp::new(backend).await;

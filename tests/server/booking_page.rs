@@ -1,4 +1,4 @@
-use session_booking::{api::booking::BookingPage, error::AppError};
+use session_booking::{dto::booking::BookingPage, error::AppError};
 
 use crate::harness::{app_error, body_text, ok_json, Backend, TestApp};
 
@@ -72,9 +72,9 @@ async fn a_student_teacher_link_preselects_them(backend: Backend) {
             Some(&cookie),
         )
         .await;
-    assert_eq!(app_error(res).await, AppError::NotFound("Student-Teacher".into()));
+    assert_eq!(app_error(res).await, AppError::NotFound(session_booking::error::Subject::StudentTeacher));
     let res = app.call("load_booking_page", &[("st_id", "99999")], Some(&cookie)).await;
-    assert_eq!(app_error(res).await, AppError::NotFound("Student-Teacher".into()));
+    assert_eq!(app_error(res).await, AppError::NotFound(session_booking::error::Subject::StudentTeacher));
 }
 
 async fn choosing_a_student_teacher_moves_to_the_date_step(backend: Backend) {
@@ -100,7 +100,7 @@ async fn only_logged_in_students_may_load_the_page(backend: Backend) {
     assert_eq!(app_error(res).await, AppError::NotAStudent);
     let maya = app.login("maya@student.test").await;
     let res = app.call("load_booking_page", &[("course_id", "4242")], Some(&maya)).await;
-    assert_eq!(app_error(res).await, AppError::NotFound("Course".into()));
+    assert_eq!(app_error(res).await, AppError::NotFound(session_booking::error::Subject::Course));
     let res = app.call("load_booking_page", &[("course_id", "one")], Some(&maya)).await;
     assert_eq!(res.status(), http::StatusCode::BAD_REQUEST);
     let err = app_error(res).await;

@@ -1,7 +1,7 @@
 use chrono::Timelike;
 use sea_orm::EntityTrait;
 use session_booking::{
-    api::{courses::CoursePage, dashboard::Dashboard},
+    dto::{courses::CoursePage, dashboard::Dashboard},
     entities::session,
 };
 

@@ -72,7 +72,7 @@ fn bodies(rng: &mut StdRng) -> Vec<(&'static str, Vec<u8>)> {
     const FORM: &str = "application/x-www-form-urlencoded";
     let mut bodies = vec![(FORM, Vec::new()), ("application/json", b"{\"course_id\": \"x\"}".to_vec()), ("text/plain", b"hello".to_vec())];
     for value in hostile_values() {
-        let form: String = FIELDS.iter().map(|f| format!("{f}={}&", session_booking::server::urlencode(&value))).collect();
+        let form: String = FIELDS.iter().map(|f| format!("{f}={}&", session_booking::urls::urlencode(&value))).collect();
         bodies.push((FORM, form.into_bytes()));
     }
     for field in FIELDS {
@@ -132,7 +132,7 @@ async fn garbage_in_page_urls_never_gets_a_server_error(backend: Backend) {
     let student = app.login("maya@student.test").await;
     let algebra = app.course_id("Algebra I").await;
     for value in hostile_values().into_iter().filter(|v| v.len() < 1000) {
-        let v = session_booking::server::urlencode(&value);
+        let v = session_booking::urls::urlencode(&value);
         let paths = [
             format!("/courses/{v}/book"),
             format!("/courses/{v}"),

@@ -6,9 +6,10 @@ use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use session_booking::{
+    entities::SessionStatus,
     entities::{course, student_teacher, user},
     error::AppError,
-    server::{self, config::Settings, state::AppState},
+    server::{config::Settings, state::AppState},
 };
 use std::{
     path::Path,
@@ -136,13 +137,13 @@ impl TestApp {
     }
 
     async fn start(settings: Settings, options: LeptosOptions, guard: Arc<DbGuard>, mail_dir: Arc<tempfile::TempDir>) -> Self {
-        let mut state = server::prepare(settings, options).await.expect("prepare app");
+        let mut state = session_booking::http::prepare(settings, options).await.expect("prepare app");
         let queries = Arc::new(Mutex::new(Vec::new()));
         state.db.set_metric_callback({
             let queries = queries.clone();
             move |metric| queries.lock().unwrap().push(metric.statement.sql.clone())
         });
-        let router = server::router(state.clone());
+        let router = session_booking::http::router(state.clone());
         TestApp { state, router, queries, _db_guard: guard, mail_dir }
     }
 
@@ -233,7 +234,7 @@ impl TestApp {
 
 /// The first start `st` has open for the logged-in student.
 pub async fn first_free_start(app: &TestApp, cookie: &str, st: i32) -> String {
-    let month: session_booking::api::wizard::MonthDays =
+    let month: session_booking::dto::wizard::MonthDays =
         ok_json(app.call("load_month_days", &[("st_id", &st.to_string())], Some(cookie)).await).await;
     month.next_available.expect("open times").start
 }
@@ -260,7 +261,7 @@ pub async fn insert_session(app: &TestApp, course: &str, student: &str, teacher:
         teacher_id: Set(app.user_id(teacher).await),
         start_at: Set(start),
         end_at: Set(start + chrono::Duration::minutes(minutes)),
-        status: Set("scheduled".into()),
+        status: Set(SessionStatus::Scheduled),
         note: Set(String::new()),
         reminders: Set(false),
         created_at: Set(chrono::Utc::now()),
@@ -277,7 +278,7 @@ pub fn shipped_settings() -> Settings {
 
 /// A server-function call as a browser on this site sends it, for a test to add headers to.
 pub fn fn_request(endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>, accept: &str) -> Request<Body> {
-    let body = form.iter().map(|(k, v)| format!("{k}={}", server::urlencode(v))).collect::<Vec<_>>().join("&");
+    let body = form.iter().map(|(k, v)| format!("{k}={}", session_booking::urls::urlencode(v))).collect::<Vec<_>>().join("&");
     let mut builder = Request::post(format!("/api/{endpoint}"))
         .header(header::HOST, HOST)
         .header(header::ORIGIN, format!("http://{HOST}"))

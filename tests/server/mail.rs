@@ -4,7 +4,7 @@
 //! `.eml` files written when no SMTP server is configured.
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use session_booking::{
-    api::wizard::Booked,
+    dto::wizard::Booked,
     entities::{outbox, session},
 };
 use std::{

@@ -1,5 +1,5 @@
 use session_booking::{
-    api::courses::{TeacherProfile, WeeklyHours},
+    dto::courses::{TeacherProfile, WeeklyHours},
     error::AppError,
 };
 
@@ -30,7 +30,7 @@ async fn an_inactive_student_teacher_takes_no_bookings(backend: Backend) {
     assert!(html.contains("Not taking bookings right now."));
     assert!(!html.contains(&format!("href=\"/book/{ana}\"")));
     let res = app.call("load_teacher_profile", &[("st_id", "424242")], Some(&cookie)).await;
-    assert_eq!(app_error(res).await, AppError::NotFound("Student-Teacher".into()));
+    assert_eq!(app_error(res).await, AppError::NotFound(session_booking::error::Subject::StudentTeacher));
 }
 
 crate::on_both_backends!(a_profile_shows_weekly_hours_in_the_teachers_own_zone, an_inactive_student_teacher_takes_no_bookings);

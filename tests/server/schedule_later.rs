@@ -1,11 +1,15 @@
 use http::{header, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use session_booking::{api::dashboard::Dashboard, entities::schedule_later_request, error::AppError};
+use session_booking::{dto::dashboard::Dashboard, entities::schedule_later_request, error::AppError};
 
 use crate::harness::{app_error, body_text, ok_json, Backend, TestApp};
 
 async fn open_requests(app: &TestApp) -> u64 {
-    schedule_later_request::Entity::find().filter(schedule_later_request::Column::Status.eq("open")).count(app.db()).await.unwrap()
+    schedule_later_request::Entity::find()
+        .filter(schedule_later_request::Column::Status.eq(session_booking::entities::RequestStatus::Open))
+        .count(app.db())
+        .await
+        .unwrap()
 }
 
 async fn schedule_later_records_one_request_and_shows_it_on_the_dashboard(backend: Backend) {
@@ -51,11 +55,11 @@ async fn schedule_later_needs_enrollment_and_a_login(backend: Backend) {
     let res = app.call("schedule_later", &[("course_id", &algebra)], Some(&lena)).await;
     assert_eq!(app_error(res).await, AppError::NotEnrolled);
     let res = app.call("schedule_later", &[("course_id", "777")], Some(&lena)).await;
-    assert_eq!(app_error(res).await, AppError::NotFound("Course".into()));
+    assert_eq!(app_error(res).await, AppError::NotFound(session_booking::error::Subject::Course));
     assert_eq!(open_requests(&app).await, 0, "nothing recorded");
     // Without a request there is no confirmation to show.
     let res = app.call("load_schedule_later", &[("course_id", &algebra)], Some(&lena)).await;
-    assert_eq!(app_error(res).await, AppError::NotFound("Schedule Later request".into()));
+    assert_eq!(app_error(res).await, AppError::NotFound(session_booking::error::Subject::ScheduleLaterRequest));
 }
 
 async fn concurrent_posts_all_succeed_and_keep_one_request(backend: Backend) {

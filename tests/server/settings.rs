@@ -1,6 +1,6 @@
 //! `/settings`: the student's timezone, which every time on the booking page follows.
 use http::{header, StatusCode};
-use session_booking::{api::wizard::MonthDays, error::AppError};
+use session_booking::{dto::wizard::MonthDays, error::AppError};
 
 use crate::harness::{app_error, body_text, ok_json, Backend, TestApp};
 

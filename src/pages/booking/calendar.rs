@@ -3,10 +3,12 @@
 use chrono::{Datelike, NaiveDate};
 use leptos::{prelude::*, server_fn::ServerFn};
 
-use super::links::StepLinks;
+use super::StepInputs;
 use crate::{
-    api::wizard::{MonthDays, SelectDate},
+    api::wizard::SelectDate,
+    dto::wizard::MonthDays,
     month_grid::{focus_day, month_weeks},
+    urls::StepLinks,
 };
 
 const WEEKDAYS: [(&str, &str); 7] = [
@@ -23,7 +25,7 @@ const WEEKDAYS: [(&str, &str); 7] = [
 /// Every state attribute is always present ("true"/"false"): the islands router patches
 /// attributes of the next month in but never removes one.
 #[component]
-pub fn MonthCalendar(month: MonthDays, links: StepLinks, page: String, st_id: i32, selected: Option<String>) -> impl IntoView {
+pub fn MonthCalendar(month: MonthDays, links: StepLinks, selected: Option<String>) -> impl IntoView {
     let parse = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
     let first = parse(&format!("{}-01", month.month)).expect("the server sends YYYY-MM");
     let today = parse(&month.today).unwrap_or(first);
@@ -82,8 +84,7 @@ pub fn MonthCalendar(month: MonthDays, links: StepLinks, page: String, st_id: i3
                 {nav(month.next_month.clone(), "Next month", "›", "next")}
             </div>
             <form method="post" action=SelectDate::PATH>
-                <input type="hidden" name="st_id" value=st_id/>
-                <input type="hidden" name="page" value=page/>
+                <StepInputs links/>
                 <table role="grid" aria-labelledby="month-title" class="calendar-grid">
                     <thead>
                         <tr>{WEEKDAYS.map(|(short, long)| view! { <th scope="col" abbr=long>{short}</th> }).collect_view()}</tr>

@@ -1,13 +1,12 @@
 use leptos::{prelude::*, server_fn::ServerFn};
 
-use super::{links::StepLinks, SelectedTeacher};
+use super::SelectedTeacher;
 use crate::{
-    api::{
-        wizard::{BookSession, ConfirmView},
-        TeacherCard,
-    },
+    api::wizard::BookSession,
     components::{error_panel::ErrorPanel, post_form::PostForm, session_summary::SessionSummary},
+    dto::{wizard::ConfirmView, TeacherCard},
     error::AppError,
+    urls::StepLinks,
 };
 
 /// Step 4: the summary, reminders, an optional note, and "Book Session" (sticky on phones).

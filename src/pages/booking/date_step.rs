@@ -1,26 +1,25 @@
 use leptos::{prelude::*, server_fn::ServerFn};
 
-use super::{calendar::MonthCalendar, links::StepLinks, next_label, SelectedTeacher};
-use crate::api::{
-    wizard::{MonthDays, SelectDate},
-    TeacherCard,
+use super::{calendar::MonthCalendar, next_label, SelectedTeacher, StepInputs};
+use crate::{
+    api::wizard::SelectDate,
+    dto::{wizard::MonthDays, TeacherCard},
+    urls::StepLinks,
 };
 
 /// Step 2: a month calendar of the days with open times, "Next Available" and "This Week".
 #[component]
-pub fn DateStep(teacher: TeacherCard, can_change: bool, links: StepLinks, page: String, month: MonthDays) -> impl IntoView {
-    let st_id = teacher.st_id;
+pub fn DateStep(teacher: TeacherCard, can_change: bool, links: StepLinks, month: MonthDays) -> impl IntoView {
     view! {
         <section aria-labelledby="step-title" class="step">
-            <SelectedTeacher teacher can_change links=links.clone()/>
+            <SelectedTeacher teacher can_change links/>
             <h2 id="step-title" tabindex="-1">"Select a date"</h2>
             <div class="quick-options">
                 // A post like a calendar day, so `date_selected` is recorded for it too.
                 {match &month.next_available {
                     Some(next) => view! {
                         <form method="post" action=SelectDate::PATH>
-                            <input type="hidden" name="st_id" value=st_id/>
-                            <input type="hidden" name="page" value=page.clone()/>
+                            <StepInputs links/>
                             <button type="submit" name="date" value=next.local_date.clone() class="btn btn-secondary">
                                 "Next Available: " {next_label(&next.local_date, &next.start_label)}
                             </button>
@@ -31,7 +30,7 @@ pub fn DateStep(teacher: TeacherCard, can_change: bool, links: StepLinks, page: 
                 <a class="btn btn-ghost" href=links.this_week()>"This Week"</a>
             </div>
             <p class="muted timezone-note">"Dates are in " {month.timezone_label.clone()} "."</p>
-            <MonthCalendar month links page st_id selected=None/>
+            <MonthCalendar month links selected=None/>
         </section>
     }
 }

@@ -4,7 +4,6 @@
 pub mod calendar;
 pub mod confirm_step;
 pub mod date_step;
-pub mod links;
 pub mod progress;
 pub mod schedule_later;
 pub mod step;
@@ -14,26 +13,28 @@ pub mod week;
 
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
-use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use crate::{
     api::{
-        availability::SlotView,
-        booking::{load_booking_page, BookingPage},
-        wizard::{
-            load_confirm, load_day_times, load_month_days, load_next_times, load_week_times, BookSession, ConfirmView, DayTimes, MonthDays,
-        },
-        TeacherCard,
+        booking::load_booking_page,
+        wizard::{load_confirm, load_day_times, load_month_days, load_next_times, load_week_times, BookSession},
     },
     components::{
         error_panel::ErrorPanel, post_form::use_form_error, teacher_identity::TeacherIdentity, teacher_meta::TeacherMeta, use_id_param,
     },
-    error::AppError,
+    dto::{
+        availability::SlotView,
+        booking::BookingPage,
+        wizard::{ConfirmView, DayTimes, MonthDays},
+        TeacherCard,
+    },
+    error::{AppError, Subject},
+    urls::{EntryPage, StepLinks},
 };
 use confirm_step::ConfirmStep;
 use date_step::DateStep;
-use links::StepLinks;
 use progress::Progress;
 use schedule_later::ScheduleLaterOption;
 use step::{step, BookingQuery, Step};
@@ -68,27 +69,28 @@ fn BookingPageView(course_id: Signal<Option<i32>>, st_id: Signal<Option<i32>>) -
         move || (course_id.get(), st_id.get(), arrived()),
         |(course_id, st_id, arrived)| async move {
             if course_id.is_none() && st_id.is_none() {
-                return Err(AppError::NotFound("Course".into()));
+                return Err(AppError::NotFound(Subject::Course));
             }
             load_booking_page(course_id, st_id, arrived).await
         },
     );
     // Pages render once, on the server (islands): read the URL once, untracked, so nothing
     // re-runs the wizard (and its steps' loads) while the page's data arrives.
-    let (query, path) = (query.get_untracked(), use_location().pathname.get_untracked());
+    let query = query.get_untracked();
+    let route_st = st_id.get_untracked();
 
     view! {
         <Title text="Book a Session"/>
         <div class="page booking">
             <Suspense fallback=|| view! { <BookingHeader course=None/><p class="loading">"Loading…"</p> }>
                 {move || {
-                    let (query, path) = (query.clone(), path.clone());
+                    let query = query.clone();
                     Suspend::new(async move {
                         match (page.await, step_data.await) {
                             (Err(error), _) => view! { <BookingHeader course=None/><ErrorPanel error/> }.into_any(),
                             (Ok(data), step_data) => view! {
                                 <BookingHeader course=Some((data.course.id, data.course.title.clone()))/>
-                                <Wizard data step_data query page=path/>
+                                <Wizard page=route_st.map_or(EntryPage::Course(data.course.id), EntryPage::Teacher) data step_data query/>
                             }.into_any(),
                         }
                     })
@@ -138,7 +140,7 @@ async fn load_step(course_id: Option<i32>, route_st: Option<i32>, query: Booking
 }
 
 #[component]
-fn Wizard(data: BookingPage, step_data: Result<StepData, AppError>, query: BookingQuery, page: String) -> impl IntoView {
+fn Wizard(data: BookingPage, step_data: Result<StepData, AppError>, query: BookingQuery, page: EntryPage) -> impl IntoView {
     let course_id = data.course.id;
     if !data.enrolled {
         return view! {
@@ -165,19 +167,19 @@ fn Wizard(data: BookingPage, step_data: Result<StepData, AppError>, query: Booki
     };
     let body = match (chosen, step_data) {
         (Some(teacher), StepData::Month(month)) => {
-            let links = StepLinks::new(page.clone(), teacher.st_id);
-            (Step::Date, view! { <DateStep teacher can_change links page month/> }.into_any())
+            let links = StepLinks::new(page, teacher.st_id);
+            (Step::Date, view! { <DateStep teacher can_change links month/> }.into_any())
         }
         (Some(teacher), StepData::Week(days)) => {
-            let links = StepLinks::new(page.clone(), teacher.st_id);
-            (Step::Date, view! { <WeekStep teacher can_change links page days/> }.into_any())
+            let links = StepLinks::new(page, teacher.st_id);
+            (Step::Date, view! { <WeekStep teacher can_change links days/> }.into_any())
         }
         (Some(teacher), StepData::Day(day)) => {
-            let links = StepLinks::new(page.clone(), teacher.st_id);
-            (Step::Time, view! { <TimeStep teacher can_change links page day error=query.error.clone()/> }.into_any())
+            let links = StepLinks::new(page, teacher.st_id);
+            (Step::Time, view! { <TimeStep teacher can_change links day error=query.error.clone()/> }.into_any())
         }
         (Some(teacher), StepData::Confirm(summary)) => {
-            let links = StepLinks::new(page.clone(), teacher.st_id);
+            let links = StepLinks::new(page, teacher.st_id);
             (Step::Confirm, view! { <ConfirmStep teacher can_change links summary error=query.error.clone()/> }.into_any())
         }
         (_, StepData::Teacher(next_times)) => {
@@ -195,6 +197,15 @@ pub fn next_label(date: &str, time: &str) -> String {
     chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
         .map(|d| format!("{} at {time}", d.format("%a, %b %-d")))
         .unwrap_or_else(|_| format!("{date} at {time}"))
+}
+
+/// The hidden fields every choice posts: the Student-Teacher and the entry page to continue on.
+#[component]
+fn StepInputs(links: StepLinks) -> impl IntoView {
+    view! {
+        <input type="hidden" name="st_id" value=links.st_id()/>
+        <input type="hidden" name="page" value=links.page().to_string()/>
+    }
 }
 
 /// The chosen Student-Teacher above steps 2–4, with a way back to choose another.

@@ -8,6 +8,7 @@ use crate::{
         post_form::{use_form_error, FormError, PostForm},
         use_resource_by_id,
     },
+    error::Subject,
 };
 
 /// The "Schedule Later" choice (CD-033): skip choosing a Student-Teacher and time now.
@@ -32,7 +33,7 @@ pub fn ScheduleLaterOption(course_id: i32) -> impl IntoView {
 /// `/courses/{course_id}/book/later`: the confirmation after Schedule Later.
 #[component]
 pub fn ScheduleLaterDone() -> impl IntoView {
-    let confirmation = use_resource_by_id("course_id", "Course", load_schedule_later);
+    let confirmation = use_resource_by_id("course_id", Subject::Course, load_schedule_later);
     view! {
         <Title text="Schedule Later"/>
         <div class="page narrow">

@@ -2,8 +2,9 @@ use leptos::{prelude::*, server_fn::ServerFn};
 
 use super::{next_label, schedule_later::ScheduleLaterOption};
 use crate::{
-    api::{availability::SlotView, booking::SelectStudentTeacher, TeacherCard},
+    api::booking::SelectStudentTeacher,
     components::{post_form::PostForm, teacher_identity::TeacherIdentity, teacher_meta::TeacherMeta},
+    dto::{availability::SlotView, TeacherCard},
 };
 
 /// Step 1: choose a Student-Teacher, seeing when each is next free, or Schedule Later.

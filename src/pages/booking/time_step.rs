@@ -1,14 +1,11 @@
 use leptos::{prelude::*, server_fn::ServerFn};
 
-use super::{links::StepLinks, SelectedTeacher};
+use super::{SelectedTeacher, StepInputs};
 use crate::{
-    api::{
-        availability::SlotView,
-        wizard::{DayTimes, SelectTime},
-        TeacherCard,
-    },
-    components::urlencode,
+    api::wizard::SelectTime,
+    dto::{availability::SlotView, wizard::DayTimes, TeacherCard},
     error::AppError,
+    urls::{urlencode, StepLinks},
 };
 
 /// Step 3: a date's times as large buttons, in the student's timezone. Times that clash with
@@ -18,24 +15,22 @@ pub fn TimeStep(
     teacher: TeacherCard,
     can_change: bool,
     links: StepLinks,
-    page: String,
     day: DayTimes,
     /// Why the student is back here: the booking found the chosen time taken.
     error: Option<AppError>,
 ) -> impl IntoView {
-    let st_id = teacher.st_id;
     view! {
         <section aria-labelledby="step-title" class="step">
-            <SelectedTeacher teacher can_change links=links.clone()/>
+            <SelectedTeacher teacher can_change links/>
             <h2 id="step-title" tabindex="-1">"Select a time"</h2>
             {error.map(|e| view! { <p class="panel panel-error" role="alert">{e.to_string()}</p> })}
-            <TimeList day links page st_id/>
+            <TimeList day links/>
         </section>
     }
 }
 
 #[component]
-fn TimeList(day: DayTimes, links: StepLinks, page: String, st_id: i32) -> impl IntoView {
+fn TimeList(day: DayTimes, links: StepLinks) -> impl IntoView {
     let back = links.date();
     let settings = format!("/settings?next={}", urlencode(&links.time(&day.date)));
     let has_times = day.slots.iter().any(|s| s.bookable);
@@ -44,18 +39,17 @@ fn TimeList(day: DayTimes, links: StepLinks, page: String, st_id: i32) -> impl I
         <p class="timezone-note">"Times shown in " <a href=settings>{day.timezone_label.clone()}</a></p>
         {day.clock_changes.iter().map(|note| view! { <p class="panel" role="note">{note.clone()}</p> }).collect_view()}
         {(!has_times).then(|| view! { <p class="panel" role="status">"No open times on this date. Choose another date."</p> })}
-        <TimeForm slots=day.slots page st_id label="Start times".into()/>
+        <TimeForm slots=day.slots links label="Start times".into()/>
         <a class="back-link" href=back>"← Choose another date"</a>
     }
 }
 
 /// Start times as buttons of one form that posts the choice (`select_time`).
 #[component]
-pub fn TimeForm(slots: Vec<SlotView>, page: String, st_id: i32, label: String) -> impl IntoView {
+pub fn TimeForm(slots: Vec<SlotView>, links: StepLinks, label: String) -> impl IntoView {
     view! {
         <form method="post" action=SelectTime::PATH>
-            <input type="hidden" name="st_id" value=st_id/>
-            <input type="hidden" name="page" value=page/>
+            <StepInputs links/>
             <ul class="time-grid" role="list" aria-label=label>
                 {slots.into_iter().map(|time| view! { <li><TimeButton time/></li> }).collect_view()}
             </ul>

@@ -1,15 +1,17 @@
 use leptos::prelude::*;
 
-use super::{links::StepLinks, time_step::TimeForm, SelectedTeacher};
-use crate::api::{wizard::DayTimes, TeacherCard};
+use super::{time_step::TimeForm, SelectedTeacher};
+use crate::{
+    dto::{wizard::DayTimes, TeacherCard},
+    urls::StepLinks,
+};
 
 /// Step 2's "This Week": the next seven days' open times at a glance, each one bookable.
 #[component]
-pub fn WeekStep(teacher: TeacherCard, can_change: bool, links: StepLinks, page: String, days: Vec<DayTimes>) -> impl IntoView {
-    let st_id = teacher.st_id;
+pub fn WeekStep(teacher: TeacherCard, can_change: bool, links: StepLinks, days: Vec<DayTimes>) -> impl IntoView {
     view! {
         <section aria-labelledby="step-title" class="step">
-            <SelectedTeacher teacher can_change links=links.clone()/>
+            <SelectedTeacher teacher can_change links/>
             <h2 id="step-title" tabindex="-1">"This Week"</h2>
             <a class="back-link" href=links.date()>"← Month calendar"</a>
             {if days.is_empty() {
@@ -19,7 +21,7 @@ pub fn WeekStep(teacher: TeacherCard, can_change: bool, links: StepLinks, page: 
                     let heading = format!("{} · {} min", day.date_label, day.session_minutes);
                     view! {
                         <h3 class="week-day">{heading}</h3>
-                        <TimeForm slots=day.slots page=page.clone() st_id label=day.date_label/>
+                        <TimeForm slots=day.slots links label=day.date_label/>
                     }
                 }).collect_view().into_any()
             }}

@@ -1,0 +1,35 @@
+//! The student's dashboard.
+use serde::{Deserialize, Serialize};
+
+use super::CourseSummary;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DashboardCourse {
+    pub course: CourseSummary,
+    pub sessions_booked: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpcomingSession {
+    pub id: i32,
+    pub course_title: String,
+    pub teacher_name: String,
+    pub date_label: String,
+    pub time_label: String,
+    pub video_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpenRequest {
+    pub course: CourseSummary,
+    pub requested_on: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub student_name: String,
+    pub timezone: String,
+    pub courses: Vec<DashboardCourse>,
+    pub upcoming: Vec<UpcomingSession>,
+    pub requests: Vec<OpenRequest>,
+}

@@ -1,0 +1,45 @@
+//! The wire types: what server functions send to pages, the same on both targets. Plain
+//! serde structs that know nothing of the database or the UI.
+pub mod auth;
+pub mod availability;
+pub mod booking;
+pub mod courses;
+pub mod dashboard;
+pub mod settings;
+pub mod wizard;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Avatar {
+    pub url: Option<String>,
+    pub initials: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserView {
+    pub id: i32,
+    pub name: String,
+    pub email: String,
+    pub timezone: String,
+    pub avatar: Avatar,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CourseSummary {
+    pub id: i32,
+    pub title: String,
+    pub session_minutes: i32,
+    pub sessions_included: i32,
+}
+
+/// A Student-Teacher as a card shows them: one person teaching one course.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeacherCard {
+    pub st_id: i32,
+    pub name: String,
+    pub avatar: Avatar,
+    pub timezone: String,
+    pub students_taught: i32,
+    pub rating: Option<f64>,
+}

@@ -1,0 +1,81 @@
+//! What the booking wizard's steps after the first show (docs/booking-contract.md §1–2).
+use serde::{Deserialize, Serialize};
+
+use super::{availability::SlotView, Avatar, TeacherCard};
+
+/// Step 2: which days of a month have a bookable time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MonthDays {
+    /// `YYYY-MM`, in the student's timezone.
+    pub month: String,
+    /// The student's today, `YYYY-MM-DD`.
+    pub today: String,
+    /// Dates of the month with at least one bookable time.
+    pub days: Vec<String>,
+    /// The first bookable time from now on, in any month.
+    pub next_available: Option<SlotView>,
+    /// Neighbouring months worth visiting (none before this month or past the horizon).
+    pub prev_month: Option<String>,
+    pub next_month: Option<String>,
+    pub timezone_label: String,
+}
+
+/// Step 3: a date's times, bookable or not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DayTimes {
+    pub date: String,
+    /// "Tuesday, December 1, 2026"
+    pub date_label: String,
+    pub slots: Vec<SlotView>,
+    pub session_minutes: i32,
+    pub timezone_label: String,
+    /// Set when the student's or the tutor's clocks change on this date.
+    pub clock_changes: Vec<String>,
+}
+
+/// A session as the confirm step and the confirmation screen both show it, in the student's
+/// timezone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionSummary {
+    pub course_title: String,
+    pub teacher_name: String,
+    pub teacher_avatar: Avatar,
+    /// "Tuesday, December 1, 2026"
+    pub date_label: String,
+    /// "9:00 AM – 10:00 AM EST"
+    pub time_label: String,
+    pub session_minutes: i32,
+}
+
+/// Step 4: what the student is about to book.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConfirmView {
+    pub course_id: i32,
+    pub teacher: TeacherCard,
+    pub summary: SessionSummary,
+    pub date: String,
+    /// RFC 3339 UTC, as the slot's start.
+    pub start: String,
+    /// The same time on the tutor's clock, when it differs.
+    pub tutor_time: Option<String>,
+    pub timezone_label: String,
+    /// Made once per confirm screen, so a retry books once.
+    pub idempotency_key: String,
+}
+
+/// The confirmation screen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BookedView {
+    pub session_id: i32,
+    pub course_id: i32,
+    pub summary: SessionSummary,
+    pub google_url: String,
+    pub outlook_url: String,
+    /// Where to meet: the session's video room.
+    pub video_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Booked {
+    pub session_id: i32,
+}

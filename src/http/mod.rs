@@ -1,0 +1,101 @@
+//! The HTTP shell around the app: the axum router and its layers, the downloads, and starting
+//! and stopping the server. Only `main.rs` and the tests import it; it calls services and the
+//! app, never the other way round.
+mod calendar;
+mod security;
+mod serve;
+mod session;
+mod status;
+
+pub use serve::{prepare, serve};
+
+use axum::{
+    http::{header, HeaderValue},
+    middleware,
+    response::Response,
+    routing::get,
+    Router,
+};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::sync::OnceLock;
+use tower_http::{
+    compression::{CompressionLayer, CompressionLevel},
+    services::ServeDir,
+    set_header::SetResponseHeaderLayer,
+};
+
+use crate::{
+    app::{shell, App},
+    server::state::AppState,
+};
+
+/// The app's routes, generated once per process. Generating them sets a process-global flag
+/// that leaves any resource first polled meanwhile pending forever (leptos issue #4773), so no
+/// page may render while it runs: later callers wait here until the first generation is done.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
+/// Builds the whole application over a database that is already migrated.
+pub fn router(state: AppState) -> Router {
+    let routes = route_list();
+    // What every page and server function finds in its context.
+    let context = {
+        let state = state.clone();
+        move || {
+            provide_context(state.clone());
+            security::send_page_policy();
+        }
+    };
+    // `leptos_routes_with_context` also mounts every server function at its endpoint, with the
+    // same context, so they need no route of their own.
+    Router::new()
+        .route("/health", get(|| async { "ok" }))
+        .route("/sessions/{session_id}/calendar", get(calendar::download))
+        .nest_service("/pkg", static_bundle(&state.leptos_options))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(middleware::from_fn_with_state(state.clone(), session::resolve_session))
+        .layer(middleware::from_fn_with_state(state.settings.clone(), security::refuse_cross_site))
+        .layer(middleware::from_fn(status::honest_status))
+        // The largest body we take is a booking with a 1,000-character note: a few KB.
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(middleware::map_response(revalidate_pages))
+        .layer(middleware::map_response_with_state(state.settings.server.secure_cookies, security::headers))
+        // Compresses what is made per request (pages, server-function answers); the bundle
+        // is served precompressed and passes through untouched. Level 4: brotli's default (11)
+        // halved the booking page's throughput for a few hundred bytes.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        .with_state(state)
+}
+
+/// Request bodies larger than this are refused with 413 before anything reads them.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// The JS, wasm and CSS, as `cargo leptos build --release -P` wrote them: brotli or gzip files
+/// beside each one are sent to browsers that accept them. Release builds name the files by
+/// their content hash, so a browser may keep them for a year without asking again.
+fn static_bundle(options: &LeptosOptions) -> axum::routing::MethodRouter {
+    let dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    let cache = if options.hash_files { "public, max-age=31536000, immutable" } else { "no-cache" };
+    axum::routing::get_service(
+        tower::ServiceBuilder::new()
+            .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static(cache)))
+            .service(ServeDir::new(dir).precompressed_br().precompressed_gzip()),
+    )
+}
+
+/// Pages are made for one person and change with every booking: a browser may keep one but
+/// must ask again before showing it.
+async fn revalidate_pages(mut response: Response) -> Response {
+    let is_html = response.headers().get(header::CONTENT_TYPE).is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
+    if is_html && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    }
+    response
+}

@@ -1,0 +1,56 @@
+//! Loads several services share: courses, people, Student-Teachers, open requests.
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use std::collections::HashMap;
+
+use super::presentation::teacher_card;
+use crate::{
+    dto::TeacherCard,
+    entities::{course, schedule_later_request, student_teacher, user, RequestStatus},
+    error::{AppError, Subject},
+};
+
+pub async fn find_course(db: &impl ConnectionTrait, course_id: i32) -> Result<course::Model, AppError> {
+    course::Entity::find_by_id(course_id).one(db).await?.ok_or_else(|| AppError::NotFound(Subject::Course))
+}
+
+/// A Student-Teacher who teaches now; an inactive one is as unknown as one that never was.
+pub async fn active_student_teacher(db: &impl ConnectionTrait, st_id: i32) -> Result<student_teacher::Model, AppError> {
+    student_teacher::Entity::find_by_id(st_id).one(db).await?.filter(|st| st.is_active).ok_or(AppError::NotFound(Subject::StudentTeacher))
+}
+
+/// The student's open "Schedule Later" request for a course, if any.
+pub async fn open_request(
+    db: &impl ConnectionTrait,
+    student_id: i32,
+    course_id: i32,
+) -> Result<Option<schedule_later_request::Model>, AppError> {
+    Ok(schedule_later_request::Entity::find()
+        .filter(schedule_later_request::Column::StudentId.eq(student_id))
+        .filter(schedule_later_request::Column::CourseId.eq(course_id))
+        .filter(schedule_later_request::Column::Status.eq(RequestStatus::Open))
+        .one(db)
+        .await?)
+}
+
+/// Users by id, in one query.
+pub async fn users_by_id(db: &impl ConnectionTrait, ids: impl IntoIterator<Item = i32>) -> Result<HashMap<i32, user::Model>, AppError> {
+    let ids: Vec<i32> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let users = user::Entity::find().filter(user::Column::Id.is_in(ids)).all(db).await?;
+    Ok(users.into_iter().map(|u| (u.id, u)).collect())
+}
+
+/// The active Student-Teachers of a course, best rated first (unrated last), then by name.
+pub async fn active_teachers(db: &impl ConnectionTrait, course_id: i32) -> Result<Vec<TeacherCard>, AppError> {
+    let rows = student_teacher::Entity::find()
+        .filter(student_teacher::Column::CourseId.eq(course_id))
+        .filter(student_teacher::Column::IsActive.eq(true))
+        .all(db)
+        .await?;
+    let users = users_by_id(db, rows.iter().map(|st| st.user_id)).await?;
+    let mut cards: Vec<TeacherCard> = rows.iter().filter_map(|st| users.get(&st.user_id).map(|u| teacher_card(st, u))).collect();
+    cards.sort_by(|a, b| b.rating.unwrap_or(-1.0).total_cmp(&a.rating.unwrap_or(-1.0)).then_with(|| a.name.cmp(&b.name)));
+    Ok(cards)
+}
