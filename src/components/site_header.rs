@@ -29,7 +29,7 @@ pub fn SiteHeader() -> impl IntoView {
                                 <span class="site-user-name">{user.name.clone()}</span>
                             </span>
                             <PostForm action=Logout::PATH label="Log out" busy_label="Logging out…" button_class="btn btn-ghost btn-small">
-                                {()}
+                                ""
                             </PostForm>
                         </nav>
                     })

@@ -32,7 +32,7 @@ fn belongs_to_no_one(path: &str) -> bool {
 /// appended last to `X-Forwarded-For` (earlier entries are whatever the client sent).
 fn client_ip(request: &Request, trust_forwarded_for: bool) -> Option<std::net::IpAddr> {
     let forwarded = || {
-        let last = request.headers().get_all("x-forwarded-for").iter().last()?.to_str().ok()?;
+        let last = request.headers().get_all("x-forwarded-for").iter().next_back()?.to_str().ok()?;
         last.rsplit(',').next()?.trim().parse().ok()
     };
     let peer = || request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());

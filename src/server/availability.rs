@@ -258,7 +258,7 @@ pub async fn check_start(
     let date = start.with_timezone(&parse_timezone(&student.timezone)).date_naive();
     // Only the busy times around that date: the booking's transaction reads no more than it must.
     let loaded = CourseCalendars::load(db, defaults, student, course, Some(st_id), Some((date, date)), now).await?;
-    let calendar = loaded.calendars.first().ok_or_else(|| AppError::NotFound(Subject::StudentTeacher))?;
+    let calendar = loaded.calendars.first().ok_or(AppError::NotFound(Subject::StudentTeacher))?;
     check_slot(&loaded.query(calendar, date, date), start).map_err(|rejection| match rejection {
         SlotRejection::Unavailable => AppError::SlotUnavailable,
         SlotRejection::StudentBusy => AppError::StudentConflict,

@@ -10,7 +10,7 @@ use crate::{
 };
 
 pub async fn find_course(db: &impl ConnectionTrait, course_id: i32) -> Result<course::Model, AppError> {
-    course::Entity::find_by_id(course_id).one(db).await?.ok_or_else(|| AppError::NotFound(Subject::Course))
+    course::Entity::find_by_id(course_id).one(db).await?.ok_or(AppError::NotFound(Subject::Course))
 }
 
 /// A Student-Teacher who teaches now; an inactive one is as unknown as one that never was.

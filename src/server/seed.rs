@@ -56,22 +56,73 @@ const COURSES: &[CourseSeed] = &[
     },
 ];
 
-/// (teacher email, course title, active, students taught, rating, bio)
-const TEACHING: &[(&str, &str, bool, i32, Option<f64>, &str)] = &[
-    ("priya@tutor.test", "Algebra I", true, 42, Some(4.9), "Math olympiad finalist who loves turning word problems into pictures."),
-    ("tom@tutor.test", "Algebra I", true, 31, Some(4.7), "Engineering student; patient with fractions and fond of worked examples."),
-    ("aarav@tutor.test", "Algebra I", true, 3, None, "New Student-Teacher with weekend mornings free for algebra practice."),
-    ("sofia@tutor.test", "Algebra I", true, 57, Some(4.8), "Teaching assistant for two years; explains every step twice if you like."),
-    (
-        "sofia@tutor.test",
-        "Conversational Spanish",
-        true,
-        64,
-        Some(4.9),
-        "Native Portuguese and Spanish speaker; conversation over grammar drills.",
-    ),
-    ("diego@tutor.test", "Conversational Spanish", true, 23, Some(4.6), "From Mexico City; everyday Spanish, slang included."),
-    ("ana@tutor.test", "Intro to Python", false, 12, Some(4.5), "Backend developer in training; currently on exam leave."),
+/// One Student-Teacher teaching one course.
+struct Teaching {
+    email: &'static str,
+    course: &'static str,
+    active: bool,
+    taught: i32,
+    rating: Option<f64>,
+    bio: &'static str,
+}
+
+const TEACHING: &[Teaching] = &[
+    Teaching {
+        email: "priya@tutor.test",
+        course: "Algebra I",
+        active: true,
+        taught: 42,
+        rating: Some(4.9),
+        bio: "Math olympiad finalist who loves turning word problems into pictures.",
+    },
+    Teaching {
+        email: "tom@tutor.test",
+        course: "Algebra I",
+        active: true,
+        taught: 31,
+        rating: Some(4.7),
+        bio: "Engineering student; patient with fractions and fond of worked examples.",
+    },
+    Teaching {
+        email: "aarav@tutor.test",
+        course: "Algebra I",
+        active: true,
+        taught: 3,
+        rating: None,
+        bio: "New Student-Teacher with weekend mornings free for algebra practice.",
+    },
+    Teaching {
+        email: "sofia@tutor.test",
+        course: "Algebra I",
+        active: true,
+        taught: 57,
+        rating: Some(4.8),
+        bio: "Teaching assistant for two years; explains every step twice if you like.",
+    },
+    Teaching {
+        email: "sofia@tutor.test",
+        course: "Conversational Spanish",
+        active: true,
+        taught: 64,
+        rating: Some(4.9),
+        bio: "Native Portuguese and Spanish speaker; conversation over grammar drills.",
+    },
+    Teaching {
+        email: "diego@tutor.test",
+        course: "Conversational Spanish",
+        active: true,
+        taught: 23,
+        rating: Some(4.6),
+        bio: "From Mexico City; everyday Spanish, slang included.",
+    },
+    Teaching {
+        email: "ana@tutor.test",
+        course: "Intro to Python",
+        active: false,
+        taught: 12,
+        rating: Some(4.5),
+        bio: "Backend developer in training; currently on exam leave.",
+    },
 ];
 
 /// (teacher email, ISO weekdays, start, end) in the teacher's own timezone.
@@ -144,7 +195,7 @@ pub async fn seed(db: &DatabaseConnection, video: &dyn VideoProvider, now: DateT
         .await?;
         courses.insert(c.title, model);
     }
-    for &(email, title, is_active, students_taught, rating, bio) in TEACHING {
+    for &Teaching { email, course: title, active: is_active, taught: students_taught, rating, bio } in TEACHING {
         student_teacher::ActiveModel {
             user_id: Set(users[email].id),
             course_id: Set(courses[title].id),

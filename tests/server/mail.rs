@@ -40,7 +40,7 @@ impl SmtpServer {
             return None;
         };
         let maildir = tempfile::tempdir().unwrap();
-        let child = Command::new(python)
+        let mut child = Command::new(python)
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
             // A path that does not exist yet, so that the Maildir is made with its folders.
             .arg(maildir.path().join("box"))
@@ -54,6 +54,8 @@ impl SmtpServer {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("aiosmtpd did not start on {port}");
     }
 

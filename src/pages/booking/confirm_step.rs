@@ -21,7 +21,7 @@ pub fn ConfirmStep(
 ) -> impl IntoView {
     view! {
         <section aria-labelledby="step-title" class="step">
-            <SelectedTeacher teacher can_change links=links.clone()/>
+            <SelectedTeacher teacher can_change links/>
             <h2 id="step-title" tabindex="-1">"Confirm your session"</h2>
             {match summary {
                 // The time was taken since it was listed: the nearest sensible step.
