@@ -3,7 +3,7 @@
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::fmt;
 
-use crate::error::AppError;
+use crate::{dto::StId, error::AppError};
 
 /// Everything but RFC 3986's unreserved characters, and `/` kept readable (paths such as `next`).
 const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~').remove(b'/');
@@ -64,11 +64,11 @@ impl std::str::FromStr for EntryPage {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StepLinks {
     page: EntryPage,
-    st: i32,
+    st: StId,
 }
 
 impl StepLinks {
-    pub fn new(page: EntryPage, st: i32) -> Self {
+    pub fn new(page: EntryPage, st: StId) -> Self {
         Self { page, st }
     }
 
@@ -76,7 +76,7 @@ impl StepLinks {
         self.page
     }
 
-    pub fn st_id(&self) -> i32 {
+    pub fn st_id(&self) -> StId {
         self.st
     }
 
@@ -117,14 +117,14 @@ mod tests {
 
     #[test]
     fn every_step_is_a_url_on_the_entry_page() {
-        let links = StepLinks::new(EntryPage::Course(1), 2);
+        let links = StepLinks::new(EntryPage::Course(1), StId(2));
         assert_eq!(links.teachers(), "/courses/1/book");
         assert_eq!(links.date(), "/courses/1/book?st=2");
         assert_eq!(links.month("2026-12"), "/courses/1/book?st=2&month=2026-12");
         assert_eq!(links.this_week(), "/courses/1/book?st=2&week=this");
         assert_eq!(links.time("2026-12-01"), "/courses/1/book?st=2&date=2026-12-01");
         assert_eq!(links.confirm("2026-12-01", "2026-12-01T14:00:00Z"), "/courses/1/book?st=2&date=2026-12-01&start=2026-12-01T14:00:00Z");
-        assert_eq!(StepLinks::new(EntryPage::Teacher(7), 7).time("2026-12-01"), "/book/7?st=7&date=2026-12-01");
+        assert_eq!(StepLinks::new(EntryPage::Teacher(7), StId(7)).time("2026-12-01"), "/book/7?st=7&date=2026-12-01");
     }
 
     #[test]

@@ -3,7 +3,10 @@
 use leptos::prelude::*;
 
 use crate::{
-    dto::booking::{BookingPage, ScheduleLaterConfirmation},
+    dto::{
+        booking::{BookingPage, ScheduleLaterConfirmation},
+        StId,
+    },
     error::AppError,
 };
 
@@ -13,7 +16,7 @@ use crate::{
 #[server(endpoint = "load_booking_page")]
 pub async fn load_booking_page(
     course_id: Option<i32>,
-    st_id: Option<i32>,
+    st_id: Option<StId>,
     #[server(default)] arrived: bool,
 ) -> Result<BookingPage, AppError> {
     use crate::server::{
@@ -32,7 +35,7 @@ pub async fn load_booking_page(
 
 /// Step 1's choice of a Student-Teacher: records `st_selected` and goes on to step 2.
 #[server(endpoint = "select_student_teacher")]
-pub async fn select_student_teacher(st_id: i32) -> Result<(), AppError> {
+pub async fn select_student_teacher(st_id: StId) -> Result<(), AppError> {
     use crate::server::{
         request::{app_state, require_student},
         wizard,

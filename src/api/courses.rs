@@ -2,7 +2,10 @@
 use leptos::prelude::*;
 
 use crate::{
-    dto::courses::{CoursePage, TeacherProfile},
+    dto::{
+        courses::{CoursePage, TeacherProfile},
+        StId,
+    },
     error::AppError,
 };
 
@@ -30,7 +33,7 @@ pub async fn enroll(course_id: i32) -> Result<(), AppError> {
 }
 
 #[server(endpoint = "load_teacher_profile")]
-pub async fn load_teacher_profile(st_id: i32) -> Result<TeacherProfile, AppError> {
+pub async fn load_teacher_profile(st_id: StId) -> Result<TeacherProfile, AppError> {
     use crate::server::{
         profile::teacher_profile,
         request::{app_state, require_student},

@@ -4,6 +4,7 @@ use crate::{
     dto::{
         availability::SlotView,
         wizard::{Booked, BookedView, ConfirmView, DayTimes, MonthDays},
+        StId,
     },
     error::AppError,
 };
@@ -21,7 +22,7 @@ pub async fn load_next_times(course_id: i32) -> Result<Vec<SlotView>, AppError> 
 }
 
 #[server(endpoint = "load_month_days")]
-pub async fn load_month_days(st_id: i32, month: Option<String>) -> Result<MonthDays, AppError> {
+pub async fn load_month_days(st_id: StId, month: Option<String>) -> Result<MonthDays, AppError> {
     use crate::server::{
         request::{app_state, require_student},
         wizard,
@@ -32,7 +33,7 @@ pub async fn load_month_days(st_id: i32, month: Option<String>) -> Result<MonthD
 }
 
 #[server(endpoint = "load_day_times")]
-pub async fn load_day_times(st_id: i32, date: String) -> Result<DayTimes, AppError> {
+pub async fn load_day_times(st_id: StId, date: String) -> Result<DayTimes, AppError> {
     use crate::server::{
         request::{app_state, require_student},
         wizard,
@@ -44,7 +45,7 @@ pub async fn load_day_times(st_id: i32, date: String) -> Result<DayTimes, AppErr
 
 /// "This Week": the bookable times of the next seven days, by date.
 #[server(endpoint = "load_week_times")]
-pub async fn load_week_times(st_id: i32) -> Result<Vec<DayTimes>, AppError> {
+pub async fn load_week_times(st_id: StId) -> Result<Vec<DayTimes>, AppError> {
     use crate::server::{
         request::{app_state, require_student},
         wizard,
@@ -55,7 +56,7 @@ pub async fn load_week_times(st_id: i32) -> Result<Vec<DayTimes>, AppError> {
 }
 
 #[server(endpoint = "load_confirm")]
-pub async fn load_confirm(st_id: i32, start: String) -> Result<ConfirmView, AppError> {
+pub async fn load_confirm(st_id: StId, start: String) -> Result<ConfirmView, AppError> {
     use crate::server::{
         request::{app_state, require_student},
         wizard,
@@ -68,7 +69,7 @@ pub async fn load_confirm(st_id: i32, start: String) -> Result<ConfirmView, AppE
 /// Step 2's choice: records `date_selected` and shows the date's times. `page` is the booking
 /// page the choice was made on (either entry route), where the student continues.
 #[server(endpoint = "select_date")]
-pub async fn select_date(st_id: i32, date: String, page: String) -> Result<(), AppError> {
+pub async fn select_date(st_id: StId, date: String, page: String) -> Result<(), AppError> {
     use crate::server::{
         request::{app_state, require_student},
         wizard,
@@ -81,7 +82,7 @@ pub async fn select_date(st_id: i32, date: String, page: String) -> Result<(), A
 
 /// Step 3's choice: records `time_selected` and shows the confirmation step.
 #[server(endpoint = "select_time")]
-pub async fn select_time(st_id: i32, start: String, page: String) -> Result<(), AppError> {
+pub async fn select_time(st_id: StId, start: String, page: String) -> Result<(), AppError> {
     use crate::server::{
         request::{app_state, require_student},
         wizard,
@@ -96,7 +97,7 @@ pub async fn select_time(st_id: i32, start: String, page: String) -> Result<(), 
 /// A plain form post goes on to the confirmation screen; errors come back to the page.
 #[server(endpoint = "book_session")]
 pub async fn book_session(
-    st_id: i32,
+    st_id: StId,
     start: String,
     reminders: Option<bool>,
     note: Option<String>,

@@ -1,11 +1,13 @@
 //! A month of bookable times, as `load_availability` sends it.
 use serde::{Deserialize, Serialize};
 
+use super::StId;
+
 /// A start time as the page shows it; labels are made on the server, in the student's
 /// timezone, so that timezone data stays out of the browser bundle.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SlotView {
-    pub st_id: i32,
+    pub st_id: StId,
     /// RFC 3339, UTC: what the page sends back to book it.
     pub start: String,
     /// The student's local date, `YYYY-MM-DD`.

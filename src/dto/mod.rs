@@ -10,6 +10,18 @@ pub mod wizard;
 
 use serde::{Deserialize, Serialize};
 
+/// A `student_teachers` row: one person teaching one course. Not a user id (a person who
+/// teaches two courses has two), so the two cannot be mixed up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct StId(pub i32);
+
+impl std::fmt::Display for StId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Avatar {
     pub url: Option<String>,
@@ -36,7 +48,7 @@ pub struct CourseSummary {
 /// A Student-Teacher as a card shows them: one person teaching one course.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TeacherCard {
-    pub st_id: i32,
+    pub st_id: StId,
     pub name: String,
     pub avatar: Avatar,
     pub timezone: String,

@@ -4,12 +4,13 @@ use leptos_meta::Title;
 use crate::{
     api::courses::load_teacher_profile,
     components::{avatar::Avatar, error_panel::ErrorPanel, teacher_meta::TeacherMeta, use_resource_by_id},
+    dto::StId,
     error::Subject,
 };
 
 #[component]
 pub fn TeacherProfilePage() -> impl IntoView {
-    let profile = use_resource_by_id("st_id", Subject::StudentTeacher, load_teacher_profile);
+    let profile = use_resource_by_id("st_id", Subject::StudentTeacher, |id| load_teacher_profile(StId(id)));
     view! {
         <div class="page narrow">
             <Transition fallback=|| view! { <p class="loading">"Loading profile…"</p> }>

@@ -9,7 +9,7 @@ use sea_orm::{DatabaseConnection, EntityTrait, Set};
 use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::entities::analytics_event;
+use crate::{dto::StId, entities::analytics_event};
 
 /// Events waiting to be written; past this, new events are dropped.
 const QUEUE: usize = 10_000;
@@ -20,10 +20,10 @@ const BATCH: usize = 500;
 #[derive(Debug, Clone)]
 pub enum Event {
     PageView { course_id: i32, st_preselected: bool },
-    StSelected { st_id: i32 },
+    StSelected { st_id: StId },
     DateSelected { date: String },
-    TimeSelected { time: String, st_id: i32 },
-    BookingAttempted { course_id: i32, st_id: i32, datetime: String },
+    TimeSelected { time: String, st_id: StId },
+    BookingAttempted { course_id: i32, st_id: StId, datetime: String },
     BookingSuccess { session_id: i32 },
     BookingFailed { error_type: &'static str },
     ScheduleLater { course_id: i32 },

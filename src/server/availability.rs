@@ -7,7 +7,10 @@ use std::collections::HashMap;
 
 use super::{enrollment::enrolled_course, queries::users_by_id, timezones::parse_timezone};
 use crate::{
-    dto::availability::{MonthAvailability, SlotView},
+    dto::{
+        availability::{MonthAvailability, SlotView},
+        StId,
+    },
     entities::{availability, course, session, student_teacher, user, SessionStatus},
     error::{AppError, Subject},
     slots::{check_slot, compute_slots, Interval, LocalTime, Policy, Slot, SlotQuery, SlotRejection, SlotResult, WeeklyRule},
@@ -19,6 +22,12 @@ pub struct TutorCalendar {
     pub person: user::Model,
     pub rules: Vec<WeeklyRule>,
     pub busy: Vec<Interval>,
+}
+
+impl TutorCalendar {
+    pub fn st_id(&self) -> StId {
+        StId(self.st.id)
+    }
 }
 
 /// The span of instants whose sessions can matter for slots on viewer dates `from..=to`:
@@ -34,13 +43,13 @@ pub fn busy_window(from: NaiveDate, to: NaiveDate) -> (DateTime<Utc>, DateTime<U
 pub async fn tutor_calendars(
     db: &impl ConnectionTrait,
     course_id: i32,
-    only_st: Option<i32>,
+    only_st: Option<StId>,
     window: (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<Vec<TutorCalendar>, AppError> {
     let mut query = student_teacher::Entity::find()
         .filter(student_teacher::Column::CourseId.eq(course_id))
         .filter(student_teacher::Column::IsActive.eq(true));
-    if let Some(st_id) = only_st {
+    if let Some(StId(st_id)) = only_st {
         query = query.filter(student_teacher::Column::Id.eq(st_id));
     }
     let sts = query.all(db).await?;
@@ -120,7 +129,7 @@ fn weekly_rule(row: &availability::Model) -> Option<WeeklyRule> {
 }
 
 /// A start time as pages show it, labelled in the viewer's timezone.
-pub fn slot_view(st_id: i32, slot: &Slot) -> SlotView {
+pub fn slot_view(st_id: StId, slot: &Slot) -> SlotView {
     SlotView {
         st_id,
         start: slot.start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -151,7 +160,7 @@ impl CourseCalendars {
         defaults: &super::config::BookingDefaults,
         student: &user::Model,
         course: &course::Model,
-        st_id: Option<i32>,
+        st_id: Option<StId>,
         dates: Option<(NaiveDate, NaiveDate)>,
         now: DateTime<Utc>,
     ) -> Result<Self, AppError> {
@@ -187,12 +196,12 @@ impl CourseCalendars {
     }
 
     /// Each tutor's first bookable slot from now to the horizon, if they have one.
-    pub fn first_bookable(&self) -> Vec<(i32, Slot)> {
+    pub fn first_bookable(&self) -> Vec<(StId, Slot)> {
         self.calendars
             .iter()
             .filter_map(|cal| {
                 let upcoming = self.slots(cal, self.today, self.horizon_end);
-                upcoming.slots.into_iter().find(Slot::is_bookable).map(|slot| (cal.st.id, slot))
+                upcoming.slots.into_iter().find(Slot::is_bookable).map(|slot| (cal.st_id(), slot))
             })
             .collect()
     }
@@ -204,7 +213,7 @@ pub async fn month_availability(
     defaults: &super::config::BookingDefaults,
     student: &user::Model,
     course_id: i32,
-    st_id: Option<i32>,
+    st_id: Option<StId>,
     month: &str,
     now: DateTime<Utc>,
 ) -> Result<MonthAvailability, AppError> {
@@ -216,7 +225,7 @@ pub async fn month_availability(
     for cal in &loaded.calendars {
         let month_result = loaded.slots(cal, from, to);
         days.extend(month_result.days.iter().map(NaiveDate::to_string));
-        slots.extend(month_result.slots.iter().map(|s| (s.start, slot_view(cal.st.id, s))));
+        slots.extend(month_result.slots.iter().map(|s| (s.start, slot_view(cal.st_id(), s))));
     }
     slots.sort_by(|(a, va), (b, vb)| a.cmp(b).then(va.st_id.cmp(&vb.st_id)));
     let next = loaded.first_bookable().into_iter().min_by_key(|(st_id, slot)| (slot.start, *st_id));
@@ -251,7 +260,7 @@ pub async fn check_start(
     defaults: &super::config::BookingDefaults,
     student: &user::Model,
     course: &course::Model,
-    st_id: i32,
+    st_id: StId,
     start: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<Slot, AppError> {

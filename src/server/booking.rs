@@ -21,6 +21,7 @@ use super::{
     state::AppState,
 };
 use crate::{
+    dto::StId,
     entities::{session, user, SessionStatus},
     error::AppError,
 };
@@ -31,7 +32,7 @@ pub const NOTE_MAX_CHARS: usize = 1_000;
 /// A booking request whose fields have been checked.
 #[derive(Debug, Clone)]
 pub struct BookingRequest {
-    pub st_id: i32,
+    pub st_id: StId,
     pub start: DateTime<Utc>,
     pub reminders: bool,
     pub note: String,
@@ -40,7 +41,7 @@ pub struct BookingRequest {
 
 impl BookingRequest {
     /// Checks the endpoint's fields; each refusal names its field.
-    pub fn parse(st_id: i32, start: &str, reminders: bool, note: Option<String>, idempotency_key: &str) -> Result<Self, AppError> {
+    pub fn parse(st_id: StId, start: &str, reminders: bool, note: Option<String>, idempotency_key: &str) -> Result<Self, AppError> {
         let start = parse_start(start)?;
         let note = note.unwrap_or_default().trim().to_owned();
         if note.chars().count() > NOTE_MAX_CHARS {
@@ -92,7 +93,7 @@ async fn commit(state: &AppState, student: &user::Model, request: &BookingReques
     let txn = db::begin_write(&state.db).await?;
     let st = active_student_teacher(&txn, request.st_id).await?;
     let datetime = request.start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    state.analytics.record(Some(student.id), Event::BookingAttempted { course_id: st.course_id, st_id: st.id, datetime }, now);
+    state.analytics.record(Some(student.id), Event::BookingAttempted { course_id: st.course_id, st_id: StId(st.id), datetime }, now);
     require_enrolled(&txn, student, st.course_id).await?;
     lock_people(&txn, [st.user_id, student.id]).await?;
     // A request with the same key may have committed while this one waited for the lock.
@@ -100,7 +101,7 @@ async fn commit(state: &AppState, student: &user::Model, request: &BookingReques
         return Ok(Committed::Earlier(id));
     }
     let course = find_course(&txn, st.course_id).await?;
-    let slot = check_start(&txn, &state.settings.booking, student, &course, st.id, request.start, now).await?;
+    let slot = check_start(&txn, &state.settings.booking, student, &course, request.st_id, request.start, now).await?;
     let inserted = session::ActiveModel {
         course_id: Set(course.id),
         student_id: Set(student.id),
@@ -159,16 +160,16 @@ mod tests {
             Err(AppError::InvalidInput { field, .. }) => field,
             other => panic!("expected a refusal, got {other:?}"),
         };
-        let ok = BookingRequest::parse(1, "2026-12-01T14:00:00Z", true, Some("  hi  ".into()), "key-12345").unwrap();
+        let ok = BookingRequest::parse(StId(1), "2026-12-01T14:00:00Z", true, Some("  hi  ".into()), "key-12345").unwrap();
         assert_eq!((ok.note.as_str(), ok.reminders), ("hi", true));
         assert_eq!(ok.start.to_rfc3339(), "2026-12-01T14:00:00+00:00");
-        assert_eq!(field(BookingRequest::parse(1, "tomorrow", false, None, "key-12345")), "start");
-        assert_eq!(field(BookingRequest::parse(1, "2026-12-01T14:00:00Z", false, Some("x".repeat(1001)), "key-12345")), "note");
-        assert_eq!(field(BookingRequest::parse(1, "2026-12-01T14:00:00Z", false, Some("a\0b".into()), "key-12345")), "note");
-        assert!(BookingRequest::parse(1, "2026-12-01T14:00:00Z", false, Some("line one\nline two\tend".into()), "key-12345").is_ok());
-        assert!(BookingRequest::parse(1, "2026-12-01T14:00:00Z", false, Some("é".repeat(1000)), "key-12345").is_ok());
+        assert_eq!(field(BookingRequest::parse(StId(1), "tomorrow", false, None, "key-12345")), "start");
+        assert_eq!(field(BookingRequest::parse(StId(1), "2026-12-01T14:00:00Z", false, Some("x".repeat(1001)), "key-12345")), "note");
+        assert_eq!(field(BookingRequest::parse(StId(1), "2026-12-01T14:00:00Z", false, Some("a\0b".into()), "key-12345")), "note");
+        assert!(BookingRequest::parse(StId(1), "2026-12-01T14:00:00Z", false, Some("line one\nline two\tend".into()), "key-12345").is_ok());
+        assert!(BookingRequest::parse(StId(1), "2026-12-01T14:00:00Z", false, Some("é".repeat(1000)), "key-12345").is_ok());
         for key in ["short", "has space12", &"k".repeat(65), "tab\tkey12"] {
-            assert_eq!(field(BookingRequest::parse(1, "2026-12-01T14:00:00Z", false, None, key)), "idempotency_key", "{key:?}");
+            assert_eq!(field(BookingRequest::parse(StId(1), "2026-12-01T14:00:00Z", false, None, key)), "idempotency_key", "{key:?}");
         }
     }
 }

@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::{
-    dto::{wizard::SessionSummary, Avatar, CourseSummary, TeacherCard, UserView},
+    dto::{wizard::SessionSummary, Avatar, CourseSummary, StId, TeacherCard, UserView},
     entities::{course, student_teacher, user},
 };
 
@@ -27,7 +27,7 @@ pub fn course_summary(course: &course::Model) -> CourseSummary {
 
 pub fn teacher_card(st: &student_teacher::Model, user: &user::Model) -> TeacherCard {
     TeacherCard {
-        st_id: st.id,
+        st_id: StId(st.id),
         name: user.name.clone(),
         avatar: avatar(user),
         timezone: user.timezone.clone(),

@@ -6,7 +6,10 @@ use super::{
     queries::find_course,
 };
 use crate::{
-    dto::courses::{TeacherProfile, WeeklyHours},
+    dto::{
+        courses::{TeacherProfile, WeeklyHours},
+        StId,
+    },
     entities::{availability, student_teacher, user},
     error::{AppError, Subject},
 };
@@ -14,8 +17,8 @@ use crate::{
 const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
 /// The profile of any Student-Teacher, active or not (an inactive one says so).
-pub async fn teacher_profile(db: &impl ConnectionTrait, st_id: i32) -> Result<TeacherProfile, AppError> {
-    let st = student_teacher::Entity::find_by_id(st_id).one(db).await?.ok_or(AppError::NotFound(Subject::StudentTeacher))?;
+pub async fn teacher_profile(db: &impl ConnectionTrait, st_id: StId) -> Result<TeacherProfile, AppError> {
+    let st = student_teacher::Entity::find_by_id(st_id.0).one(db).await?.ok_or(AppError::NotFound(Subject::StudentTeacher))?;
     let person = user::Entity::find_by_id(st.user_id).one(db).await?.ok_or(AppError::Internal)?;
     let course = find_course(db, st.course_id).await?;
     let rules = availability::Entity::find()

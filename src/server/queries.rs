@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::presentation::teacher_card;
 use crate::{
-    dto::TeacherCard,
+    dto::{StId, TeacherCard},
     entities::{course, schedule_later_request, student_teacher, user, RequestStatus},
     error::{AppError, Subject},
 };
@@ -14,8 +14,8 @@ pub async fn find_course(db: &impl ConnectionTrait, course_id: i32) -> Result<co
 }
 
 /// A Student-Teacher who teaches now; an inactive one is as unknown as one that never was.
-pub async fn active_student_teacher(db: &impl ConnectionTrait, st_id: i32) -> Result<student_teacher::Model, AppError> {
-    student_teacher::Entity::find_by_id(st_id).one(db).await?.filter(|st| st.is_active).ok_or(AppError::NotFound(Subject::StudentTeacher))
+pub async fn active_student_teacher(db: &impl ConnectionTrait, st_id: StId) -> Result<student_teacher::Model, AppError> {
+    student_teacher::Entity::find_by_id(st_id.0).one(db).await?.filter(|st| st.is_active).ok_or(AppError::NotFound(Subject::StudentTeacher))
 }
 
 /// The student's open "Schedule Later" request for a course, if any.

@@ -17,7 +17,7 @@ use crate::{
     dto::{
         booking::BookingPage,
         wizard::{ConfirmView, DayTimes, MonthDays},
-        TeacherCard,
+        StId, TeacherCard,
     },
     entities::{course, student_teacher, user},
     error::{AppError, Subject},
@@ -32,11 +32,11 @@ pub async fn booking_page(
     catalog: &Catalog,
     student: &user::Model,
     course_id: Option<i32>,
-    st_id: Option<i32>,
+    st_id: Option<StId>,
 ) -> Result<BookingPage, AppError> {
     let not_found = || AppError::NotFound(Subject::StudentTeacher);
     let preselected_row = match st_id {
-        Some(id) => Some(student_teacher::Entity::find_by_id(id).one(db).await?.ok_or_else(not_found)?),
+        Some(id) => Some(student_teacher::Entity::find_by_id(id.0).one(db).await?.ok_or_else(not_found)?),
         None => None,
     };
     let course_id = match (course_id, &preselected_row) {
@@ -49,7 +49,7 @@ pub async fn booking_page(
     let enrolled = is_enrolled(db, student.id, course_id).await?;
     let teachers = if enrolled { entry.teachers.clone() } else { Vec::new() };
     // A pre-selected Student-Teacher who is no longer active is shown as unavailable, not booked.
-    let preselected = preselected_row.and_then(|st| teachers.iter().find(|t| t.st_id == st.id).cloned());
+    let preselected = preselected_row.and_then(|st| teachers.iter().find(|t| t.st_id == StId(st.id)).cloned());
     Ok(BookingPage { course: course_summary(&entry.course), enrolled, teachers, preselected, student_timezone: student.timezone.clone() })
 }
 
@@ -61,12 +61,16 @@ pub struct Bookable {
 }
 
 impl Bookable {
+    pub fn st_id(&self) -> StId {
+        StId(self.st.id)
+    }
+
     pub fn card(&self) -> TeacherCard {
         teacher_card(&self.st, &self.teacher)
     }
 }
 
-pub async fn bookable(db: &impl ConnectionTrait, student: &user::Model, st_id: i32) -> Result<Bookable, AppError> {
+pub async fn bookable(db: &impl ConnectionTrait, student: &user::Model, st_id: StId) -> Result<Bookable, AppError> {
     let st = active_student_teacher(db, st_id).await?;
     require_enrolled(db, student, st.course_id).await?;
     let teacher = user::Entity::find_by_id(st.user_id).one(db).await?.ok_or(AppError::NotFound(Subject::StudentTeacher))?;
@@ -79,7 +83,7 @@ pub async fn select_student_teacher(
     db: &DatabaseConnection,
     analytics: &Analytics,
     student: &user::Model,
-    st_id: i32,
+    st_id: StId,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
     let st = active_student_teacher(db, st_id).await?;
@@ -93,7 +97,7 @@ pub async fn select_date(
     db: &DatabaseConnection,
     analytics: &Analytics,
     student: &user::Model,
-    (st_id, date, page): (i32, &str, &str),
+    (st_id, date, page): (StId, &str, &str),
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
     bookable(db, student, st_id).await?;
@@ -108,7 +112,7 @@ pub async fn select_time(
     db: &DatabaseConnection,
     analytics: &Analytics,
     student: &user::Model,
-    (st_id, start, page): (i32, &str, &str),
+    (st_id, start, page): (StId, &str, &str),
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
     bookable(db, student, st_id).await?;
@@ -129,7 +133,7 @@ async fn slots(
     (from, to): (NaiveDate, NaiveDate),
     now: DateTime<Utc>,
 ) -> Result<SlotResult, AppError> {
-    let loaded = CourseCalendars::load(db, defaults, student, &b.course, Some(b.st.id), Some((from, to)), now).await?;
+    let loaded = CourseCalendars::load(db, defaults, student, &b.course, Some(b.st_id()), Some((from, to)), now).await?;
     Ok(loaded.calendars.first().map(|cal| loaded.slots(cal, from, to)).unwrap_or_default())
 }
 
@@ -149,7 +153,7 @@ pub async fn month_days(
     let month = month.unwrap_or(&this_month);
     let (first, last) = month_range(month)?;
     let upcoming = slots(db, defaults, student, b, (today, last_day), now).await?;
-    let next_available = upcoming.slots.iter().find(|s| s.is_bookable()).map(|s| slot_view(b.st.id, s));
+    let next_available = upcoming.slots.iter().find(|s| s.is_bookable()).map(|s| slot_view(b.st_id(), s));
     let days = upcoming.days.iter().filter(|d| (first..=last).contains(d)).map(NaiveDate::to_string).collect();
     let month_of = |d: NaiveDate| format!("{:04}-{:02}", d.year(), d.month());
     Ok(MonthDays {
@@ -187,7 +191,7 @@ pub async fn day_times(
     Ok(DayTimes {
         date: date.to_string(),
         date_label: date.format("%A, %B %-d, %Y").to_string(),
-        slots: found.slots.iter().map(|s| slot_view(b.st.id, s)).collect(),
+        slots: found.slots.iter().map(|s| slot_view(b.st_id(), s)).collect(),
         session_minutes: b.course.session_minutes,
         timezone_label: timezone_label(&student.timezone),
         clock_changes,
@@ -211,7 +215,7 @@ pub async fn week_times(
         .map(|date| DayTimes {
             date: date.to_string(),
             date_label: date.format("%A, %B %-d").to_string(),
-            slots: found.slots.iter().filter(|s| s.local_date == *date && s.is_bookable()).map(|s| slot_view(b.st.id, s)).collect(),
+            slots: found.slots.iter().filter(|s| s.local_date == *date && s.is_bookable()).map(|s| slot_view(b.st_id(), s)).collect(),
             session_minutes: b.course.session_minutes,
             timezone_label: timezone_label.clone(),
             clock_changes: Vec::new(),
@@ -229,7 +233,7 @@ pub async fn confirm_view(
     now: DateTime<Utc>,
 ) -> Result<ConfirmView, AppError> {
     let start = parse_start(start)?;
-    let slot = check_start(db, defaults, student, &b.course, b.st.id, start, now).await?;
+    let slot = check_start(db, defaults, student, &b.course, b.st_id(), start, now).await?;
     let viewer = parse_timezone(&student.timezone);
     let date = slot.local_date;
     let tutor_zone = parse_timezone(&b.teacher.timezone);

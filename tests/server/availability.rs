@@ -1,5 +1,6 @@
 use chrono::{DateTime, Datelike, Duration, Timelike, Utc, Weekday};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use session_booking::dto::StId;
 use session_booking::{
     dto::availability::MonthAvailability,
     entities::{session, user},
@@ -145,7 +146,7 @@ async fn next_available_is_the_earliest_across_the_courses_tutors_with_one_query
     }
     let earliest = firsts.into_iter().min_by_key(|s| instant(&s.start)).expect("someone is free");
     assert_eq!(all.next_available, Some(earliest));
-    let tutors: std::collections::BTreeSet<i32> = all.slots.iter().map(|s| s.st_id).collect();
+    let tutors: std::collections::BTreeSet<StId> = all.slots.iter().map(|s| s.st_id).collect();
     assert!(tutors.len() >= 3, "slots of several tutors: {tutors:?}");
 }
 

@@ -2,6 +2,7 @@
 //! the no-JavaScript path, calendars, and concurrent requests that must never double-book.
 use http::{header, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use session_booking::dto::StId;
 use session_booking::{
     dto::{
         availability::MonthAvailability,
@@ -17,7 +18,7 @@ fn this_month() -> String {
     chrono::Utc::now().with_timezone(&chrono_tz::America::New_York).format("%Y-%m").to_string()
 }
 
-async fn book(app: &TestApp, cookie: &str, st: i32, start: &str, key: &str) -> http::Response<axum::body::Body> {
+async fn book(app: &TestApp, cookie: &str, st: StId, start: &str, key: &str) -> http::Response<axum::body::Body> {
     book_session(app, cookie, st, start, true, key).await
 }
 
@@ -87,7 +88,7 @@ async fn each_refusal_answers_its_status(backend: Backend) {
     // Malformed arguments are the client's fault, not ours.
     let res = app.call("book_session", &[("st_id", "tom"), ("start", &start), ("idempotency_key", "maya-key-4")], Some(&maya)).await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    let res = book(&app, &maya, 4242, &start, "maya-key-5").await;
+    let res = book(&app, &maya, StId(4242), &start, "maya-key-5").await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert_eq!(sessions_at(&app, &start).await, 0, "a refused booking leaves nothing");
 }

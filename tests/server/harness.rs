@@ -6,6 +6,7 @@ use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use session_booking::{
+    dto::StId,
     entities::SessionStatus,
     entities::{course, student_teacher, user},
     error::AppError,
@@ -219,7 +220,7 @@ impl TestApp {
         user::Entity::find().filter(user::Column::Email.eq(email)).one(self.db()).await.unwrap().unwrap().id
     }
 
-    pub async fn st_id(&self, email: &str, course_title: &str) -> i32 {
+    pub async fn st_id(&self, email: &str, course_title: &str) -> StId {
         let (user_id, course_id) = (self.user_id(email).await, self.course_id(course_title).await);
         student_teacher::Entity::find()
             .filter(student_teacher::Column::UserId.eq(user_id))
@@ -227,20 +228,20 @@ impl TestApp {
             .one(self.db())
             .await
             .unwrap()
+            .map(|st| StId(st.id))
             .unwrap()
-            .id
     }
 }
 
 /// The first start `st` has open for the logged-in student.
-pub async fn first_free_start(app: &TestApp, cookie: &str, st: i32) -> String {
+pub async fn first_free_start(app: &TestApp, cookie: &str, st: StId) -> String {
     let month: session_booking::dto::wizard::MonthDays =
         ok_json(app.call("load_month_days", &[("st_id", &st.to_string())], Some(cookie)).await).await;
     month.next_available.expect("open times").start
 }
 
 /// Books through `book_session` as the page does, with a note.
-pub async fn book_session(app: &TestApp, cookie: &str, st: i32, start: &str, reminders: bool, key: &str) -> Response<Body> {
+pub async fn book_session(app: &TestApp, cookie: &str, st: StId, start: &str, reminders: bool, key: &str) -> Response<Body> {
     let (st, reminders) = (st.to_string(), reminders.to_string());
     let form = [
         ("st_id", st.as_str()),

@@ -44,7 +44,7 @@ fn ConfirmForm(view: ConfirmView, links: StepLinks, error: Option<AppError>) -> 
         <SessionSummary summary=view.summary.clone() time_note=view.timezone_label.clone() their_time=view.tutor_time.clone()/>
         {error.map(|e| booking_error(e, view.course_id))}
         <PostForm action=BookSession::PATH label="Book Session" busy_label="Booking…" button_class="btn btn-primary btn-block book-button" form_class="confirm-form stack">
-            <input type="hidden" name="st_id" value=view.teacher.st_id/>
+            <input type="hidden" name="st_id" value=view.teacher.st_id.to_string()/>
             <input type="hidden" name="start" value=view.start.clone()/>
             <input type="hidden" name="idempotency_key" value=view.idempotency_key.clone()/>
             <label class="check">

@@ -28,7 +28,7 @@ use crate::{
         availability::SlotView,
         booking::BookingPage,
         wizard::{ConfirmView, DayTimes, MonthDays},
-        TeacherCard,
+        StId, TeacherCard,
     },
     error::{AppError, Subject},
     urls::{EntryPage, StepLinks},
@@ -51,11 +51,12 @@ pub fn CourseBookingPage() -> impl IntoView {
 #[component]
 pub fn TeacherBookingPage() -> impl IntoView {
     let st_id = use_id_param("st_id");
+    let st_id = Signal::derive(move || st_id.get().map(StId));
     view! { <BookingPageView course_id=Signal::stored(None) st_id/> }
 }
 
 #[component]
-fn BookingPageView(course_id: Signal<Option<i32>>, st_id: Signal<Option<i32>>) -> impl IntoView {
+fn BookingPageView(course_id: Signal<Option<i32>>, st_id: Signal<Option<StId>>) -> impl IntoView {
     let query_map = use_query_map();
     let booking_error = use_form_error(BookSession::PATH);
     let query = Memo::new(move |_| BookingQuery::parse(&query_map.read(), booking_error.get()));
@@ -90,7 +91,7 @@ fn BookingPageView(course_id: Signal<Option<i32>>, st_id: Signal<Option<i32>>) -
                             (Err(error), _) => view! { <BookingHeader course=None/><ErrorPanel error/> }.into_any(),
                             (Ok(data), step_data) => view! {
                                 <BookingHeader course=Some((data.course.id, data.course.title.clone()))/>
-                                <Wizard page=route_st.map_or(EntryPage::Course(data.course.id), EntryPage::Teacher) data step_data query/>
+                                <Wizard page=route_st.map_or(EntryPage::Course(data.course.id), |st| EntryPage::Teacher(st.0)) data step_data query/>
                             }.into_any(),
                         }
                     })
@@ -125,7 +126,7 @@ pub enum StepData {
 }
 
 /// Loads the data of the step the URL names (the route's `st_id` pre-selects a tutor).
-async fn load_step(course_id: Option<i32>, route_st: Option<i32>, query: BookingQuery) -> Result<StepData, AppError> {
+async fn load_step(course_id: Option<i32>, route_st: Option<StId>, query: BookingQuery) -> Result<StepData, AppError> {
     let st = route_st.or(query.st);
     match (step(route_st, &query), st) {
         (Step::Date, Some(st)) if query.this_week => load_week_times(st).await.map(StepData::Week),
@@ -203,7 +204,7 @@ pub fn next_label(date: &str, time: &str) -> String {
 #[component]
 fn StepInputs(links: StepLinks) -> impl IntoView {
     view! {
-        <input type="hidden" name="st_id" value=links.st_id()/>
+        <input type="hidden" name="st_id" value=links.st_id().to_string()/>
         <input type="hidden" name="page" value=links.page().to_string()/>
     }
 }

@@ -1,7 +1,7 @@
 //! Where the student is in the wizard, decided from the URL alone (booking contract §1).
 use leptos_router::params::ParamsMap;
 
-use crate::error::AppError;
+use crate::{dto::StId, error::AppError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Step {
@@ -28,7 +28,7 @@ impl Step {
 /// hand-edited URL lands on the nearest sensible step instead of an error page.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct BookingQuery {
-    pub st: Option<i32>,
+    pub st: Option<StId>,
     /// `YYYY-MM-DD`
     pub date: Option<String>,
     /// RFC 3339 UTC
@@ -46,7 +46,7 @@ impl BookingQuery {
         let month = query.get("month").filter(|m| chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").is_ok());
         let start = query.get("start").filter(|s| chrono::DateTime::parse_from_rfc3339(s).is_ok());
         Self {
-            st: query.get("st").and_then(|v| v.parse().ok()),
+            st: query.get("st").and_then(|v| v.parse().ok()).map(StId),
             date,
             start,
             month,
@@ -58,7 +58,7 @@ impl BookingQuery {
 
 /// The step to show: the first one whose choice is missing. A start the booking found taken
 /// goes back to that date's times, where the message is shown.
-pub fn step(preselected: Option<i32>, query: &BookingQuery) -> Step {
+pub fn step(preselected: Option<StId>, query: &BookingQuery) -> Step {
     let refused = matches!(query.error, Some(AppError::SlotUnavailable | AppError::StudentConflict));
     match (preselected.or(query.st), &query.date, &query.start) {
         (None, _, _) => Step::Teacher,
@@ -84,7 +84,7 @@ mod tests {
     fn the_step_is_the_first_choice_missing() {
         assert_eq!(step(None, &query(&[])), Step::Teacher);
         assert_eq!(step(None, &query(&[("st", "2")])), Step::Date);
-        assert_eq!(step(Some(2), &query(&[])), Step::Date);
+        assert_eq!(step(Some(StId(2)), &query(&[])), Step::Date);
         assert_eq!(step(None, &query(&[("st", "2"), ("date", "2026-12-01")])), Step::Time);
         let confirm = query(&[("st", "2"), ("date", "2026-12-01"), ("start", "2026-12-01T14:00:00Z")]);
         assert_eq!(step(None, &confirm), Step::Confirm);

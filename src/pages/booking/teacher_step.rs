@@ -40,7 +40,7 @@ fn TeacherChoice(teacher: TeacherCard, next: Option<SlotView>) -> impl IntoView 
             // A post, so the choice is recorded once (`st_selected`) with or without
             // JavaScript; the server then sends the browser to `?st=`.
             <PostForm action=SelectStudentTeacher::PATH label="Select" busy_label="Selecting…" aria_label=format!("Select {name}")>
-                <input type="hidden" name="st_id" value=st_id/>
+                <input type="hidden" name="st_id" value=st_id.to_string()/>
             </PostForm>
         </li>
     }
