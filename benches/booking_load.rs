@@ -1,4 +1,4 @@
-//! The booking commit under load and faults (booking contract §3): real server processes (two
+//! The booking commit under load and faults (docs/booking-contract.md §3): real server processes (two
 //! on one PostgreSQL database, one on SQLite) take concurrent `book_session` requests from
 //! many students; one process is killed with SIGKILL mid-load and restarted, and unanswered
 //! requests are retried with their idempotency keys, as a browser would. The database is then

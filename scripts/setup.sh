@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing need on a fresh machine of this kind, skipping what is
-# already there. Every step works offline apart from the package registries (see GUIDE.md).
+# already there. Every step works offline apart from the package registries.
 # run.sh and test.sh source it, so the PATH it sets reaches cargo-leptos.
 #   scripts/setup.sh          toolchain for building and running the app
 #   scripts/setup.sh --test   also Chromium and the Playwright packages for end-to-end tests

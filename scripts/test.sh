@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: unit, golden and property tests of the slot engine, server integration tests
+# Runs every test, after the formatting and lint gate: unit, golden and property tests of the slot engine, server integration tests
 # (SQLite always; PostgreSQL too when TEST_DATABASE_URL is set or a local server answers), the
 # benchmarks once each as tests, and the Playwright end-to-end tests on a desktop and a phone.
 set -euo pipefail
@@ -20,6 +20,11 @@ fi
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+
+# The gate: formatted, and no lint warning on either target.
+cargo fmt --check
+cargo clippy --all-targets --features ssr -- -D warnings
+cargo clippy --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
 # Rust: everything but the browser. --all-targets also runs each benchmark once as a test.
 cargo test --features ssr --all-targets 2>&1 | tee -a "$log"

@@ -84,7 +84,7 @@ impl AppError {
         }
     }
 
-    /// The `booking_failed` event's `error_type` (booking contract §2).
+    /// The `booking_failed` event's `error_type` (docs/booking-contract.md §2).
     pub fn booking_error_type(&self) -> &'static str {
         match self {
             Self::NotEnrolled => "not_enrolled",

@@ -9,8 +9,8 @@ use session_booking::{
     server::{config::Settings, db, seed, video},
 };
 
-// A page render allocates a great deal across threads; glibc's allocator spent about a fifth
-// of the server's time under load (perf, BENCHMARKS.md).
+// A page render allocates a great deal across threads, which glibc's allocator handles poorly
+// (BENCHMARKS.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -1,4 +1,4 @@
-//! Golden cases for the slot engine (shared/slot-rules.md): every
+//! Golden cases for the slot engine (docs/slot-rules.md): every
 //! `tests/slot_cases/NAME.case.json` must produce `NAME.expected.json`, and every malformed
 //! `tests/slot_cases/invalid/NAME.json` must be refused with the message in `NAME.error`.
 

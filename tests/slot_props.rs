@@ -1,4 +1,4 @@
-//! Property tests of the slot engine against shared/slot-rules.md: random weekly rules in
+//! Property tests of the slot engine against docs/slot-rules.md: random weekly rules in
 //! zones with unusual offsets and transitions, random busy sets, random `now` and policies.
 //!
 //! The windows are rebuilt here independently of the engine (by walking local times minute by

@@ -1,4 +1,4 @@
-//! The booking wizard's steps after the first (booking contract §1–2): each loads its own data,
+//! The booking wizard's steps after the first (docs/booking-contract.md §1–2): each loads its own data,
 //! and each choice is a post that records its analytics event once and moves to the next step.
 use crate::{
     dto::{
@@ -93,7 +93,7 @@ pub async fn select_time(st_id: StId, start: String, page: String) -> Result<(),
     Ok(())
 }
 
-/// Books a session (booking contract §2): one transaction, re-checked by the slot engine.
+/// Books a session (docs/booking-contract.md §2): one transaction, re-checked by the slot engine.
 /// A plain form post goes on to the confirmation screen; errors come back to the page.
 #[server(endpoint = "book_session")]
 pub async fn book_session(

@@ -68,8 +68,8 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::map_response(revalidate_pages))
         .layer(middleware::map_response_with_state(state.settings.server.secure_cookies, security::headers))
         // Compresses what is made per request (pages, server-function answers); the bundle
-        // is served precompressed and passes through untouched. Level 4: brotli's default (11)
-        // halved the booking page's throughput for a few hundred bytes.
+        // is served precompressed and passes through untouched. A low level, because brotli's
+        // default costs far more time per page than the bytes it saves (BENCHMARKS.md).
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .with_state(state)
 }

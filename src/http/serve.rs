@@ -32,7 +32,8 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{addr}");
-    // Without TCP_NODELAY, Nagle plus delayed ACK held a streamed SSR response ~40 ms.
+    // Nagle's algorithm with delayed ACKs would hold back the end of a streamed response
+    // (BENCHMARKS.md).
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
         let _ = tcp.set_nodelay(true);
     });

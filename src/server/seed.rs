@@ -1,4 +1,4 @@
-//! The demo world of `shared/demo-data.md`, seeded into an empty database so a newcomer can log
+//! The demo world of `docs/demo-world.md`, seeded into an empty database so a newcomer can log
 //! in and book at once. Sessions are placed relative to the day the seed runs.
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;

@@ -1,6 +1,6 @@
 //! The slot engine: which start times a student may book with a tutor.
 //!
-//! `shared/slot-rules.md` is the contract. [`compute_slots`] is the one function that applies
+//! `docs/slot-rules.md` is the contract. [`compute_slots`] is the one function that applies
 //! it: the page listing slots calls it, and so does [`check_slot`], which the booking
 //! transaction uses, so that listing and committing can never disagree. [`run_case`] reads and
 //! writes the contract's JSON case format for support staff and the golden tests.

@@ -1,4 +1,4 @@
-//! `book_session` (booking contract §2–3) through the real endpoint: statuses, idempotency,
+//! `book_session` (docs/booking-contract.md §2–3) through the real endpoint: statuses, idempotency,
 //! the no-JavaScript path, calendars, and concurrent requests that must never double-book.
 use http::{header, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};

@@ -1,5 +1,5 @@
-//! The booking page (spec SBOK): `/courses/{course_id}/book` and `/book/{st_id}`. The wizard
-//! lives in the URL (booking contract §1): `step` decides the step from the query, `links`
+//! The booking page: `/courses/{course_id}/book` and `/book/{st_id}`. The wizard
+//! lives in the URL (docs/booking-contract.md §1): `step` decides the step from the query, `urls::StepLinks`
 //! builds every step's URL, and each step loads its own data.
 pub mod calendar;
 pub mod confirm_step;

@@ -1,4 +1,4 @@
-//! Where the student is in the wizard, decided from the URL alone (booking contract §1).
+//! Where the student is in the wizard, decided from the URL alone (docs/booking-contract.md §1).
 use leptos_router::params::ParamsMap;
 
 use crate::{dto::StId, error::AppError};
