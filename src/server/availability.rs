@@ -5,7 +5,7 @@ use chrono_tz::Tz;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 
-use super::{enrollment::enrolled_course, queries::users_by_id, timezones::parse_timezone};
+use super::{enrollment::enrolled_course, input::month_range, queries::users_by_id, timezones::parse_timezone};
 use crate::{
     dto::{
         availability::{MonthAvailability, SlotView},
@@ -272,41 +272,4 @@ pub async fn check_start(
         SlotRejection::Unavailable => AppError::SlotUnavailable,
         SlotRejection::StudentBusy => AppError::StudentConflict,
     })
-}
-
-/// A start time as the wizard's URLs and the booking endpoint carry it (RFC 3339).
-pub fn parse_start(start: &str) -> Result<DateTime<Utc>, AppError> {
-    DateTime::parse_from_rfc3339(start)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| AppError::invalid("start", "Expected a start time such as 2026-12-01T14:00:00Z."))
-}
-
-/// A date as the wizard's URLs carry it (`YYYY-MM-DD`).
-pub fn parse_date(date: &str) -> Result<NaiveDate, AppError> {
-    date.parse().map_err(|_| AppError::invalid("date", "Expected a date such as 2026-12-01."))
-}
-
-/// The first and last date of a `YYYY-MM` month.
-pub fn month_range(month: &str) -> Result<(NaiveDate, NaiveDate), AppError> {
-    let invalid = || AppError::invalid("month", "Expected a month such as 2026-12.");
-    let (year, mon) = month.split_once('-').ok_or_else(invalid)?;
-    let (year, mon): (i32, u32) = (year.parse().map_err(|_| invalid())?, mon.parse().map_err(|_| invalid())?);
-    let first = NaiveDate::from_ymd_opt(year, mon, 1).filter(|_| (2000..=2200).contains(&year)).ok_or_else(invalid)?;
-    let next = first.checked_add_months(chrono::Months::new(1)).ok_or_else(invalid)?;
-    Ok((first, next.pred_opt().ok_or_else(invalid)?))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn months_parse_to_their_first_and_last_day() {
-        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        assert_eq!(month_range("2026-12").unwrap(), (d(2026, 12, 1), d(2026, 12, 31)));
-        assert_eq!(month_range("2028-02").unwrap(), (d(2028, 2, 1), d(2028, 2, 29)));
-        for bad in ["2026-13", "2026", "26-1x", "", "1800-01", "2026-00"] {
-            assert!(matches!(month_range(bad), Err(AppError::InvalidInput { ref field, .. }) if field == "month"), "{bad}");
-        }
-    }
 }

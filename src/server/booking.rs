@@ -13,9 +13,10 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityT
 
 use super::{
     analytics::Event,
-    availability::{check_start, parse_start},
+    availability::check_start,
     db,
     enrollment::require_enrolled,
+    input::parse_start,
     outbox,
     queries::{active_student_teacher, find_course},
     state::AppState,

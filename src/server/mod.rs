@@ -12,6 +12,7 @@ pub mod courses;
 pub mod dashboard;
 pub mod db;
 pub mod enrollment;
+pub mod input;
 pub mod login_limits;
 pub mod mail;
 pub mod outbox;

@@ -5,10 +5,11 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 
 use super::{
     analytics::{Analytics, Event},
-    availability::{check_start, month_range, parse_date, parse_start, slot_view, CourseCalendars},
+    availability::{check_start, slot_view, CourseCalendars},
     catalog::Catalog,
     config::BookingDefaults,
     enrollment::{is_enrolled, require_enrolled},
+    input::{month_range, parse_date, parse_start},
     presentation::{course_summary, session_labels, session_summary, teacher_card},
     queries::{active_student_teacher, find_course},
     timezones::{clock_change, parse_timezone, same_clock_differs, timezone_label},
