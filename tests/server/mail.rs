@@ -223,8 +223,13 @@ async fn mail_for_a_booking_made_while_the_server_was_down_arrives_when_it_is_ba
     app.state.mail.wake();
     let mails = wait_for(2, || async { smtp.received() }).await;
     assert_eq!(mails.len(), 2);
-    let rows = outbox::Entity::find().filter(outbox::Column::SessionId.eq(booked.session_id)).all(app.db()).await.unwrap();
-    assert!(rows.iter().all(|m| m.sent_at.is_some() && m.attempts == 2), "sent on the second try");
+    // The worker marks a message sent just after the SMTP server has it: wait for the rows too.
+    let sent = || async {
+        let filter = outbox::Column::SessionId.eq(booked.session_id);
+        outbox::Entity::find().filter(filter).filter(outbox::Column::SentAt.is_not_null()).all(app.db()).await.unwrap()
+    };
+    let rows = wait_for(2, sent).await;
+    assert!(rows.iter().all(|m| m.attempts == 2), "sent on the second try");
 }
 
 async fn outbox_failed(app: &TestApp) -> Vec<outbox::Model> {
