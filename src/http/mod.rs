@@ -10,7 +10,7 @@ mod status;
 pub use serve::{prepare, serve};
 
 use axum::{
-    http::{header, HeaderValue},
+    http::{header, HeaderValue, StatusCode},
     middleware,
     response::Response,
     routing::get,
@@ -23,6 +23,7 @@ use tower_http::{
     compression::{CompressionLayer, CompressionLevel},
     services::ServeDir,
     set_header::SetResponseHeaderLayer,
+    timeout::TimeoutLayer,
 };
 
 use crate::{
@@ -71,8 +72,13 @@ pub fn router(state: AppState) -> Router {
         // is served precompressed and passes through untouched. A low level, because brotli's
         // default costs far more time per page than the bytes it saves (BENCHMARKS.md).
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        // Nothing may hold a connection forever, whatever a request makes the server do.
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .with_state(state)
 }
+
+/// The longest a request may take before it is answered 408; our pages take milliseconds.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Request bodies larger than this are refused with 413 before anything reads them.
 pub const BODY_LIMIT: usize = 64 * 1024;

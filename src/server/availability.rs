@@ -33,8 +33,10 @@ impl TutorCalendar {
 /// The span of instants whose sessions can matter for slots on viewer dates `from..=to`:
 /// a viewer date reaches 14 hours either side of UTC, and buffers reach a little further.
 pub fn busy_window(from: NaiveDate, to: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
-    let start = from.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc() - Duration::days(2);
-    let end = to.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc() + Duration::days(3);
+    let midnight = |d: NaiveDate| d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc();
+    // Saturating: parsed dates are bounded (`server::input`), but nothing here may panic.
+    let start = midnight(from).checked_sub_signed(Duration::days(2)).unwrap_or(DateTime::<Utc>::MIN_UTC);
+    let end = midnight(to).checked_add_signed(Duration::days(3)).unwrap_or(DateTime::<Utc>::MAX_UTC);
     (start, end)
 }
 

@@ -1,19 +1,30 @@
 //! The wizard's values as URLs and forms carry them (a start, a date, a month), parsed into
 //! chrono types or refused with the field's name.
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use std::ops::RangeInclusive;
 
 use crate::error::AppError;
+
+/// The years a date or start may name. Every bookable time lies within the horizon (at most
+/// ten years ahead, `config`), so this refuses nothing a student can book, and date arithmetic
+/// on what passes cannot overflow (chrono accepts signed years up to ±262,143).
+const YEARS: RangeInclusive<i32> = 2000..=2200;
 
 /// A start time as the wizard's URLs and the booking endpoint carry it (RFC 3339).
 pub fn parse_start(start: &str) -> Result<DateTime<Utc>, AppError> {
     DateTime::parse_from_rfc3339(start)
+        .ok()
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| AppError::invalid("start", "Expected a start time such as 2026-12-01T14:00:00Z."))
+        .filter(|t| YEARS.contains(&t.year()))
+        .ok_or_else(|| AppError::invalid("start", "Expected a start time such as 2026-12-01T14:00:00Z."))
 }
 
 /// A date as the wizard's URLs carry it (`YYYY-MM-DD`).
 pub fn parse_date(date: &str) -> Result<NaiveDate, AppError> {
-    date.parse().map_err(|_| AppError::invalid("date", "Expected a date such as 2026-12-01."))
+    date.parse::<NaiveDate>()
+        .ok()
+        .filter(|d| YEARS.contains(&d.year()))
+        .ok_or_else(|| AppError::invalid("date", "Expected a date such as 2026-12-01."))
 }
 
 /// The first and last date of a `YYYY-MM` month.
@@ -21,7 +32,7 @@ pub fn month_range(month: &str) -> Result<(NaiveDate, NaiveDate), AppError> {
     let invalid = || AppError::invalid("month", "Expected a month such as 2026-12.");
     let (year, mon) = month.split_once('-').ok_or_else(invalid)?;
     let (year, mon): (i32, u32) = (year.parse().map_err(|_| invalid())?, mon.parse().map_err(|_| invalid())?);
-    let first = NaiveDate::from_ymd_opt(year, mon, 1).filter(|_| (2000..=2200).contains(&year)).ok_or_else(invalid)?;
+    let first = NaiveDate::from_ymd_opt(year, mon, 1).filter(|_| YEARS.contains(&year)).ok_or_else(invalid)?;
     let next = first.checked_add_months(chrono::Months::new(1)).ok_or_else(invalid)?;
     Ok((first, next.pred_opt().ok_or_else(invalid)?))
 }
@@ -29,6 +40,28 @@ pub fn month_range(month: &str) -> Result<(NaiveDate, NaiveDate), AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn refused_field(result: Result<impl std::fmt::Debug, AppError>) -> String {
+        match result {
+            Err(AppError::InvalidInput { field, .. }) => field,
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn far_and_impossible_dates_are_refused_by_name() {
+        for bad in ["+262142-12-31", "-0001-01-01", "1999-12-31", "2201-01-01", "2026-02-30", "2026-12-1x"] {
+            assert_eq!(refused_field(parse_date(bad)), "date", "{bad}");
+        }
+        for bad in ["+262142-12-31T00:00:00Z", "9999-12-31T23:00:00Z", "2026-02-30T10:00:00Z"] {
+            assert_eq!(refused_field(parse_start(bad)), "start", "{bad}");
+        }
+        for bad in ["+262142-12", "-1-01", "9999-12"] {
+            assert_eq!(refused_field(month_range(bad)), "month", "{bad}");
+        }
+        assert_eq!(parse_date("2200-12-31").unwrap(), NaiveDate::from_ymd_opt(2200, 12, 31).unwrap());
+        assert!(parse_start("2026-12-01T09:00:00-05:00").is_ok());
+    }
 
     #[test]
     fn months_parse_to_their_first_and_last_day() {

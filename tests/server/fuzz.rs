@@ -5,7 +5,7 @@ use axum::body::Body;
 use http::{header, Request};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 
-use crate::harness::{body_text, Backend, TestApp, HOST};
+use crate::harness::{app_error, body_text, Backend, TestApp, HOST};
 
 /// Every argument name the app's server functions take, so that garbage reaches the decoding
 /// and validation of each one rather than stopping at a missing field.
@@ -44,6 +44,10 @@ fn hostile_values() -> Vec<String> {
         "true",
         "2026-02-30",
         "9999-99-99",
+        "+262142-12-31",
+        "-0001-01-01",
+        "+262142-12",
+        "+262142-12-31T23:59:59Z",
         "2026-13",
         "2026-11-25T25:61:00Z",
         "0000-01-01T00:00:00Z",
@@ -151,4 +155,55 @@ async fn garbage_in_page_urls_never_gets_a_server_error(backend: Backend) {
     }
 }
 
-crate::on_both_backends!(garbage_never_gets_a_server_error, garbage_in_page_urls_never_gets_a_server_error);
+/// Dates chrono parses but no calendar sums survive (signed years up to ±262,143), and dates
+/// that do not exist, in every date, month and start field, behind a real Student-Teacher and
+/// course so that the date is what gets judged: each a 400 naming its field, or a page that says
+/// so, never a panic or a 5xx.
+async fn far_and_impossible_dates_are_refused_everywhere(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let student = app.login("maya@student.test").await;
+    let algebra = app.course_id("Algebra I").await.to_string();
+    let tom = app.st_id("tom@tutor.test", "Algebra I").await.to_string();
+    let page = format!("/courses/{algebra}/book");
+    let far = ["+262142-12-31", "-0001-01-01", "2026-02-30", "9999-12-31", "+262142-12", "+262142-12-31T23:59:59Z", "2026-02-30T10:00:00Z"];
+    // Logging out would end the session the rest of the requests need.
+    let mut functions: Vec<_> =
+        leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path).filter(|p| !p.ends_with("/logout")).collect();
+    functions.sort();
+    for value in far {
+        for path in &functions {
+            let endpoint = path.trim_start_matches("/api/");
+            let form = [
+                ("course_id", algebra.as_str()),
+                ("st_id", &tom),
+                ("page", &page),
+                ("idempotency_key", "far-date-key"),
+                ("date", value),
+                ("month", value),
+                ("start", value),
+            ];
+            let res = app.call(endpoint, &form, Some(&student)).await;
+            assert!(!res.status().is_server_error(), "{endpoint} answered {} to {value}", res.status());
+        }
+        let v = session_booking::urls::urlencode(value);
+        for path in
+            [format!("{page}?st={tom}&date={v}"), format!("{page}?st={tom}&month={v}"), format!("/book/{tom}?date=2026-12-01&start={v}")]
+        {
+            let res = app.get(&path, Some(&student)).await;
+            assert!(!res.status().is_server_error(), "{path} answered {}", res.status());
+        }
+    }
+    // The request that once panicked: a 400 that names the field.
+    let res = app.call("load_day_times", &[("st_id", &tom), ("date", "+262142-12-31")], Some(&student)).await;
+    assert_eq!(res.status(), 400);
+    assert!(matches!(app_error(res).await, session_booking::error::AppError::InvalidInput { field, .. } if field == "date"));
+    let res = app.get(&format!("{page}?st={tom}&date=%2B262142-12-31"), Some(&student)).await;
+    assert_eq!(res.status(), 400);
+    assert!(body_text(res).await.contains("Expected a date such as 2026-12-01."));
+}
+
+crate::on_both_backends!(
+    garbage_never_gets_a_server_error,
+    garbage_in_page_urls_never_gets_a_server_error,
+    far_and_impossible_dates_are_refused_everywhere
+);
