@@ -9,13 +9,15 @@ use crate::{
         error_panel::ErrorPanel,
         post_form::{use_form_error, FormError, PostForm},
     },
+    urls::safe_next,
 };
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let settings = Resource::new(|| (), |_| load_settings());
     let query = use_query_map();
-    let next = move || query.read().get("next").unwrap_or_else(|| "/dashboard".into());
+    // Only a path on this site: the Back link and the forms' `next` alike.
+    let next = move || safe_next(query.read().get("next").as_deref()).to_owned();
     let error = use_form_error(UpdateTimezone::PATH);
     let sign_out_error = use_form_error(SignOutOtherDevices::PATH);
     let signed_out = move || query.read().get("signed_out").and_then(|n| n.parse::<u64>().ok());

@@ -31,4 +31,17 @@ async fn a_new_timezone_relabels_the_times_and_returns_to_the_step(backend: Back
     assert!(page.contains(r#"<option value="Europe/Berlin" selected"#) || page.contains(r#"selected value="Europe/Berlin""#), "{page}");
 }
 
-crate::on_both_backends!(a_new_timezone_relabels_the_times_and_returns_to_the_step);
+/// The page's Back link and its forms take `next` from the URL: only a path on this site.
+async fn the_settings_page_links_back_only_to_this_site(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let maya = app.login("maya@student.test").await;
+    for evil in ["https://evil.test/", "//evil.test/x", "/\\evil.test"] {
+        let page = body_text(app.get(&format!("/settings?next={}", session_booking::urls::urlencode(evil)), Some(&maya)).await).await;
+        assert!(!page.contains("evil.test"), "{evil} reached the page: {page}");
+        assert!(page.contains(r#"href="/dashboard""#));
+    }
+    let page = body_text(app.get("/settings?next=/courses/1/book%3Fst%3D2", Some(&maya)).await).await;
+    assert!(page.contains(r#"href="/courses/1/book?st=2" class="back-link""#), "{page}");
+}
+
+crate::on_both_backends!(a_new_timezone_relabels_the_times_and_returns_to_the_step, the_settings_page_links_back_only_to_this_site);
