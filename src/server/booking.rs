@@ -44,13 +44,14 @@ impl BookingRequest {
     /// Checks the endpoint's fields; each refusal names its field.
     pub fn parse(st_id: StId, start: &str, reminders: bool, note: Option<String>, idempotency_key: &str) -> Result<Self, AppError> {
         let start = parse_start(start)?;
-        let note = note.unwrap_or_default().trim().to_owned();
+        // One kind of line break, whatever the browser or client sent.
+        let note = note.unwrap_or_default().replace("\r\n", "\n").replace('\r', "\n").trim().to_owned();
         if note.chars().count() > NOTE_MAX_CHARS {
             return Err(AppError::invalid("note", format!("A note can be at most {NOTE_MAX_CHARS} characters.")));
         }
         // Line breaks and tabs are writing; other control characters are not (and PostgreSQL
         // refuses NUL in text).
-        if note.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        if note.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t')) {
             return Err(AppError::invalid("note", "A note cannot contain control characters."));
         }
         let key_ok = (8..=64).contains(&idempotency_key.len()) && idempotency_key.bytes().all(|b| b.is_ascii_graphic());
@@ -168,6 +169,9 @@ mod tests {
         assert_eq!(field(BookingRequest::parse(StId(1), "2026-12-01T14:00:00Z", false, Some("x".repeat(1001)), "key-12345")), "note");
         assert_eq!(field(BookingRequest::parse(StId(1), "2026-12-01T14:00:00Z", false, Some("a\0b".into()), "key-12345")), "note");
         assert!(BookingRequest::parse(StId(1), "2026-12-01T14:00:00Z", false, Some("line one\nline two\tend".into()), "key-12345").is_ok());
+        // Every line break is stored as a line feed.
+        let note = |n: &str| BookingRequest::parse(StId(1), "2026-12-01T14:00:00Z", false, Some(n.into()), "key-12345").unwrap().note;
+        assert_eq!(note("a\r\nb\rc\nd"), "a\nb\nc\nd");
         assert!(BookingRequest::parse(StId(1), "2026-12-01T14:00:00Z", false, Some("é".repeat(1000)), "key-12345").is_ok());
         for key in ["short", "has space12", &"k".repeat(65), "tab\tkey12"] {
             assert_eq!(field(BookingRequest::parse(StId(1), "2026-12-01T14:00:00Z", false, None, key)), "idempotency_key", "{key:?}");

@@ -29,9 +29,15 @@ impl CalendarEntry<'_> {
 
     fn event(&self, stamp: DateTime<Utc>) -> Event {
         let mut event = Event::new();
-        event.uid(&self.uid()).timestamp(stamp).starts(self.start).ends(self.end).summary(self.title).description(self.details);
-        if let Some(room) = self.location {
-            event.location(room).add_property("URL", room);
+        event
+            .uid(&self.uid())
+            .timestamp(stamp)
+            .starts(self.start)
+            .ends(self.end)
+            .summary(&text_value(self.title))
+            .description(&text_value(self.details));
+        if let Some(room) = self.location.map(text_value) {
+            event.location(&room).add_property("URL", &room);
         }
         event
     }
@@ -79,6 +85,14 @@ impl CalendarEntry<'_> {
             .finish();
         format!("https://outlook.live.com/calendar/0/deeplink/compose?{query}")
     }
+}
+
+/// A TEXT value (RFC 5545 §3.3.11) as icalendar needs it: it escapes line feeds, commas,
+/// semicolons and backslashes, but a carriage return would pass through and end the content
+/// line, letting the text write properties of its own. Line breaks become line feeds; other
+/// control characters go.
+fn text_value(text: &str) -> String {
+    text.replace("\r\n", "\n").replace('\r', "\n").chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t')).collect()
 }
 
 #[cfg(test)]
@@ -131,6 +145,26 @@ mod tests {
             "URL:https://meet.jit.si/peertutor-abc",
         ] {
             assert!(invite.lines().any(|l| l == line), "missing {line}:\n{invite}");
+        }
+    }
+
+    /// The calendar read back by a parser: one event whose DESCRIPTION is the note, and no
+    /// property the note tried to write.
+    #[test]
+    fn a_note_cannot_write_calendar_properties() {
+        let stamp = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
+        let hostile = "see you\rATTENDEE:mailto:evil@evil.test\r\nEND:VEVENT\nBEGIN:VEVENT; a, b \\ c";
+        let entry = CalendarEntry { details: hostile, ..entry() };
+        let invitation = Invitation { organizer: "bookings@peertutor.test", attendees: ["maya@student.test", "tom@tutor.test"] };
+        for file in [entry.ics(stamp), entry.invitation(stamp, &invitation)] {
+            assert!(!file.replace("\r\n", "").contains('\r'), "no bare carriage return: {file:?}");
+            let calendar: icalendar::Calendar = file.parse().expect("parses back");
+            let events: Vec<_> = calendar.components.iter().filter_map(|c| c.as_event()).collect();
+            assert_eq!(events.len(), 1, "{file}");
+            let event = events[0];
+            assert_eq!(event.get_description(), Some("see you\nATTENDEE:mailto:evil@evil.test\nEND:VEVENT\nBEGIN:VEVENT; a, b \\ c"));
+            let attendees = event.multi_properties().get("ATTENDEE").map_or(0, Vec::len);
+            assert!(attendees <= 2 && !file.lines().any(|l| l.starts_with("ATTENDEE:mailto:evil")), "{file}");
         }
     }
 
