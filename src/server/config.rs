@@ -155,11 +155,22 @@ impl Settings {
                 let message = format!("{origin:?} is not an origin such as https://book.example.org");
                 return Err(ConfigError::Invalid { section: "server", field: "public_origin", message });
             }
+            // A login cookie sent over plain HTTP to an HTTPS site could be read on the way.
+            if origin.starts_with("https://") && !self.server.secure_cookies {
+                let message = "must be true when the public origin is https (BOOKING_SECURE_COOKIES=true)".to_owned();
+                return Err(ConfigError::Invalid { section: "server", field: "secure_cookies", message });
+            }
         }
         let mail = &self.notifications;
         let invalid = |field, message: String| Err(ConfigError::Invalid { section: "notifications", field, message });
         if mail.mail_from.parse::<lettre::message::Mailbox>().is_err() {
             return invalid("mail_from", format!("{:?} is not an address such as PeerTutor <bookings@example.org>", mail.mail_from));
+        }
+        if let Some(url) = &mail.smtp_url {
+            if sends_credentials_in_clear(url) {
+                let message = "a user and password need smtps:// or smtp://…?tls=required, not plain SMTP".to_owned();
+                return invalid("smtp_url", message);
+            }
         }
         if let Some(lead) = mail.reminder_minutes.iter().find(|&&m| m == 0 || m > 60 * 24 * 60) {
             return invalid("reminder_minutes", format!("{lead} is not between 1 minute and 60 days"));
@@ -169,6 +180,15 @@ impl Settings {
         }
         self.booking.policy(60).validate().map_err(|e| ConfigError::Invalid { section: "booking", field: e.field, message: e.problem })
     }
+}
+
+/// Whether an SMTP URL names a user (and so a password) but no TLS: plain `smtp://` sends
+/// AUTH in clear unless the query asks for STARTTLS with `tls=required`.
+fn sends_credentials_in_clear(url: &str) -> bool {
+    let Some((scheme, rest)) = url.split_once("://") else { return false };
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    let query = rest.split_once('?').map_or("", |(_, q)| q);
+    scheme == "smtp" && authority.contains('@') && !query.split('&').any(|pair| pair == "tls=required")
 }
 
 #[cfg(test)]
@@ -234,12 +254,33 @@ mod tests {
     }
 
     #[test]
+    fn credentials_never_travel_over_plain_smtp() {
+        for clear in ["smtp://user:secret@mail.example.org:587", "smtp://user@mail.example.org", "smtp://u:p@h:25?tls=opportunistic"] {
+            let err = load_with(&[("BOOKING_SMTP_URL", clear)]).unwrap_err();
+            assert!(err.to_string().contains("notifications.smtp_url"), "{clear}: {err}");
+        }
+        for fine in
+            ["smtps://user:secret@mail.example.org", "smtp://user:secret@mail.example.org:587?tls=required", "smtp://127.0.0.1:2525"]
+        {
+            assert!(load_with(&[("BOOKING_SMTP_URL", fine)]).is_ok(), "{fine}");
+        }
+    }
+
+    #[test]
+    fn an_https_origin_needs_secure_cookies() {
+        let err = load_with(&[("BOOKING_PUBLIC_ORIGIN", "https://book.example.org")]).unwrap_err();
+        assert!(err.to_string().contains("server.secure_cookies"), "{err}");
+        assert!(load_with(&[("BOOKING_PUBLIC_ORIGIN", "https://book.example.org"), ("BOOKING_SECURE_COOKIES", "true")]).is_ok());
+        assert!(load_with(&[("BOOKING_PUBLIC_ORIGIN", "http://127.0.0.1:3000")]).is_ok());
+    }
+
+    #[test]
     fn demo_accounts_only_on_sqlite_unless_asked() {
         assert!(load_with(&[]).unwrap().server.seeds_demo());
         assert!(!load_with(&[("DATABASE_URL", "postgres://db/x")]).unwrap().server.seeds_demo());
         assert!(load_with(&[("DATABASE_URL", "postgres://db/x"), ("BOOKING_SEED_DEMO", "true")]).unwrap().server.seeds_demo());
         assert!(!load_with(&[("BOOKING_SEED_DEMO", "false")]).unwrap().server.seeds_demo());
-        let origin = load_with(&[("BOOKING_PUBLIC_ORIGIN", "https://book.example.org")]).unwrap();
+        let origin = load_with(&[("BOOKING_PUBLIC_ORIGIN", "https://book.example.org"), ("BOOKING_SECURE_COOKIES", "true")]).unwrap();
         assert_eq!(origin.server.public_origin.as_deref(), Some("https://book.example.org"));
     }
 }
