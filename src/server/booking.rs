@@ -18,7 +18,7 @@ use super::{
     enrollment::require_enrolled,
     input::parse_start,
     outbox,
-    queries::{active_student_teacher, find_course},
+    queries::{find_course, teacher_of_another},
     state::AppState,
 };
 use crate::{
@@ -93,7 +93,7 @@ enum Committed {
 /// One transaction: the session, its video room and the messages it owes, or nothing.
 async fn commit(state: &AppState, student: &user::Model, request: &BookingRequest, now: DateTime<Utc>) -> Result<Committed, AppError> {
     let txn = db::begin_write(&state.db).await?;
-    let st = active_student_teacher(&txn, request.st_id).await?;
+    let st = teacher_of_another(&txn, student, request.st_id).await?;
     let datetime = request.start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     state.analytics.record(Some(student.id), Event::BookingAttempted { course_id: st.course_id, st_id: StId(st.id), datetime }, now);
     require_enrolled(&txn, student, st.course_id).await?;

@@ -14,8 +14,18 @@ pub async fn find_course(db: &impl ConnectionTrait, course_id: i32) -> Result<co
 }
 
 /// A Student-Teacher who teaches now; an inactive one is as unknown as one that never was.
-pub async fn active_student_teacher(db: &impl ConnectionTrait, st_id: StId) -> Result<student_teacher::Model, AppError> {
+async fn active_student_teacher(db: &impl ConnectionTrait, st_id: StId) -> Result<student_teacher::Model, AppError> {
     student_teacher::Entity::find_by_id(st_id.0).one(db).await?.filter(|st| st.is_active).ok_or(AppError::NotFound(Subject::StudentTeacher))
+}
+
+/// An active Student-Teacher other than the student: one who also studies cannot book
+/// themself.
+pub async fn teacher_of_another(db: &impl ConnectionTrait, student: &user::Model, st_id: StId) -> Result<student_teacher::Model, AppError> {
+    let st = active_student_teacher(db, st_id).await?;
+    if st.user_id == student.id {
+        return Err(AppError::invalid("st_id", "You cannot book a session with yourself."));
+    }
+    Ok(st)
 }
 
 /// The student's open "Schedule Later" request for a course, if any.

@@ -11,7 +11,7 @@ use super::{
     enrollment::{is_enrolled, require_enrolled},
     input::{month_range, parse_date, parse_start},
     presentation::{course_summary, session_labels, session_summary, teacher_card},
-    queries::{active_student_teacher, find_course},
+    queries::{find_course, teacher_of_another},
     timezones::{clock_change, parse_timezone, same_clock_differs, timezone_label},
 };
 use crate::{
@@ -72,7 +72,7 @@ impl Bookable {
 }
 
 pub async fn bookable(db: &impl ConnectionTrait, student: &user::Model, st_id: StId) -> Result<Bookable, AppError> {
-    let st = active_student_teacher(db, st_id).await?;
+    let st = teacher_of_another(db, student, st_id).await?;
     require_enrolled(db, student, st.course_id).await?;
     let teacher = user::Entity::find_by_id(st.user_id).one(db).await?.ok_or(AppError::NotFound(Subject::StudentTeacher))?;
     let course = find_course(db, st.course_id).await?;
@@ -87,7 +87,7 @@ pub async fn select_student_teacher(
     st_id: StId,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
-    let st = active_student_teacher(db, st_id).await?;
+    let st = teacher_of_another(db, student, st_id).await?;
     require_enrolled(db, student, st.course_id).await?;
     analytics.record(Some(student.id), Event::StSelected { st_id }, now);
     Ok(StepLinks::new(EntryPage::Course(st.course_id), st_id).date())

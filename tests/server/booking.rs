@@ -215,7 +215,36 @@ async fn concurrent_overlapping_bookings_of_one_student_book_one(backend: Backen
     assert!(outcomes.contains(&Some(AppError::StudentConflict)), "{outcomes:?}");
 }
 
+/// A student who also teaches a course is still a student there, but not their own tutor.
+async fn a_student_who_teaches_cannot_book_themself(backend: Backend) {
+    use sea_orm::{ActiveModelTrait, Set};
+    use session_booking::entities::student_teacher;
+    let app = TestApp::new(backend).await;
+    let maya = app.login("maya@student.test").await;
+    let own = student_teacher::ActiveModel {
+        user_id: Set(app.user_id("maya@student.test").await),
+        course_id: Set(app.course_id("Algebra I").await),
+        is_active: Set(true),
+        bio: Set("Also teaches.".into()),
+        students_taught: Set(0),
+        ..Default::default()
+    }
+    .insert(app.db())
+    .await
+    .unwrap();
+    let own = StId(own.id);
+    let res = book(&app, &maya, own, "2030-01-07T15:00:00Z", "self-booking-1").await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(matches!(app_error(res).await, AppError::InvalidInput { field, .. } if field == "st_id"));
+    let res = app.call("load_month_days", &[("st_id", &own.to_string())], Some(&maya)).await;
+    assert!(matches!(app_error(res).await, AppError::InvalidInput { field, .. } if field == "st_id"));
+    let res = app.call("select_student_teacher", &[("st_id", &own.to_string())], Some(&maya)).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(sessions_at(&app, "2030-01-07T15:00:00Z").await, 0);
+}
+
 crate::on_both_backends!(
+    a_student_who_teaches_cannot_book_themself,
     a_student_books_a_listed_time_once,
     each_refusal_answers_its_status,
     a_time_that_overlaps_the_students_own_session_is_refused,
