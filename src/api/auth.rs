@@ -51,6 +51,12 @@ pub async fn logout() -> Result<(), AppError> {
     Ok(())
 }
 
+/// Whether the login page may offer the demo's accounts: only where their password works.
+#[server(endpoint = "demo_login")]
+pub async fn demo_login() -> Result<bool, AppError> {
+    Ok(crate::server::request::app_state()?.demo_login)
+}
+
 #[server(endpoint = "get_current_user")]
 pub async fn get_current_user() -> Result<Option<UserView>, AppError> {
     use crate::server::{presentation::user_view, request::current_user};

@@ -17,7 +17,8 @@ pub async fn prepare(settings: Settings, leptos_options: LeptosOptions) -> anyho
     login_limits::start_forgetting(db.clone());
     let analytics = Analytics::start(db.clone());
     let mail = mail::MailWorker::start(db.clone(), &settings).map_err(anyhow::Error::msg)?;
-    Ok(AppState { leptos_options, db, settings: Arc::new(settings), analytics, catalog: Default::default(), video, mail })
+    let demo_login = seed::demo_login_works(&db).await?;
+    Ok(AppState { leptos_options, db, settings: Arc::new(settings), analytics, catalog: Default::default(), video, mail, demo_login })
 }
 
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {

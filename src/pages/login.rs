@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::auth::Login,
+    api::auth::{demo_login, Login},
     components::post_form::PostForm,
     dto::auth::{LoginFailure, MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS},
 };
@@ -14,6 +14,7 @@ pub fn LoginPage() -> impl IntoView {
     let next = move || query.read().get("next").unwrap_or_default();
     // After a failed post the server sends the browser back with `?error=credentials`.
     let error = move || query.read().get("error").and_then(|code| LoginFailure::from_code(&code)).map(|e| e.to_string());
+    let demo = Resource::new(|| (), |_| demo_login());
 
     view! {
         <Title text="Log in"/>
@@ -32,11 +33,17 @@ pub fn LoginPage() -> impl IntoView {
                 // changes attributes of the next page but never removes one.
                 {move || error().map(|e| view! { <p id="login-error" class="form-error" role="alert">{e}</p> })}
             </PostForm>
-            <details class="demo-hint">
-                <summary>"Trying the demo?"</summary>
-                <p>"Log in as " <code>"maya@student.test"</code> ", " <code>"kenji@student.test"</code> " or "
-                    <code>"lena@student.test"</code> " with the password " <code>"booking-demo"</code> "."</p>
-            </details>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    demo.await.unwrap_or(false).then(|| view! {
+                        <details class="demo-hint">
+                            <summary>"Trying the demo?"</summary>
+                            <p>"Log in as " <code>"maya@student.test"</code> ", " <code>"kenji@student.test"</code> " or "
+                                <code>"lena@student.test"</code> " with the password " <code>"booking-demo"</code> "."</p>
+                        </details>
+                    })
+                })}
+            </Suspense>
         </section>
     }
 }

@@ -2,9 +2,13 @@
 //! in and book at once. Sessions are placed relative to the day the seed runs.
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
-use super::{auth::hash_password, db::begin_write, video::VideoProvider};
+use super::{
+    auth::{hash_password, verify_password},
+    db::begin_write,
+    video::VideoProvider,
+};
 use crate::entities::{availability, course, enrollment, session, student_teacher, user, Role, SessionStatus};
 
 pub const DEMO_PASSWORD: &str = "booking-demo";
@@ -161,6 +165,13 @@ pub async fn seed_if_empty(db: &DatabaseConnection, video: &dyn VideoProvider, n
     }
     seed(db, video, now).await?;
     Ok(true)
+}
+
+/// Whether the demo's published password logs in here (a database seeded with the demo, and
+/// not since changed): only then may the login page mention it.
+pub async fn demo_login_works(db: &DatabaseConnection) -> Result<bool, DbErr> {
+    let demo = user::Entity::find().filter(user::Column::Email.eq(PEOPLE[0].email)).one(db).await?;
+    Ok(demo.is_some_and(|u| verify_password(DEMO_PASSWORD, &u.password_hash)))
 }
 
 /// The demo world; its sessions get video rooms as booked ones do.

@@ -16,4 +16,6 @@ pub struct AppState {
     pub catalog: Catalog,
     pub video: Arc<dyn VideoProvider>,
     pub mail: MailWorker,
+    /// The demo accounts log in with their published password here (`seed::demo_login_works`).
+    pub demo_login: bool,
 }

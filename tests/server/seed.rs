@@ -4,7 +4,7 @@ use session_booking::{
     server::{auth::verify_password, seed},
 };
 
-use crate::harness::{Backend, TestApp};
+use crate::harness::{body_text, Backend, TestApp};
 
 async fn seeds_the_demo_world_once(backend: Backend) {
     let app = TestApp::new(backend).await;
@@ -40,4 +40,13 @@ async fn demo_accounts_only_on_sqlite_unless_asked(backend: Backend) {
     }
 }
 
-crate::on_both_backends!(seeds_the_demo_world_once, demo_accounts_only_on_sqlite_unless_asked);
+/// The login page names the demo's password only where it logs someone in.
+async fn the_demo_hint_only_where_the_demo_logs_in(backend: Backend) {
+    let seeded = TestApp::new(backend).await;
+    assert!(body_text(seeded.get("/login", None).await).await.contains("booking-demo"));
+    let empty = TestApp::configured(backend, |s| s.server.seed_demo = Some(false)).await;
+    let page = body_text(empty.get("/login", None).await).await;
+    assert!(page.contains("Log in") && !page.contains("booking-demo") && !page.contains("Trying the demo"), "{page}");
+}
+
+crate::on_both_backends!(seeds_the_demo_world_once, demo_accounts_only_on_sqlite_unless_asked, the_demo_hint_only_where_the_demo_logs_in);
