@@ -36,8 +36,10 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
-/// The user with these credentials. Attempts are limited per client address and per email
-/// address, across app processes; an unknown email takes as long to refuse as a wrong password.
+/// The user with these credentials. Across app processes, attempts are refused past a limit
+/// per client address and per account from one address, so a stranger guessing cannot lock the
+/// owner out from elsewhere; past the account's limit from all addresses together, each attempt
+/// is slowed instead. An unknown email takes as long to refuse as a wrong password.
 pub async fn authenticate(
     state: &super::state::AppState,
     client: Option<std::net::IpAddr>,
@@ -62,11 +64,16 @@ pub async fn authenticate(
         return Err(AppError::invalid("password", format!("A password has at most {MAX_PASSWORD_CHARS} characters.")));
     }
     let limits = &state.settings.server;
+    let per_account = limits.login_attempts_per_minute.get();
     // The address first: a flood from one client stops here without touching anyone's account.
-    if !login_limits::admit(&state.db, Limited::Client(client), limits.login_attempts_per_ip_per_minute.get(), now).await?
-        || !login_limits::admit(&state.db, Limited::Account(&email), limits.login_attempts_per_minute.get(), now).await?
+    if login_limits::count(&state.db, Limited::Client(client), now).await? > limits.login_attempts_per_ip_per_minute.get()
+        || login_limits::count(&state.db, Limited::AccountFrom(&email, client), now).await? > per_account
     {
         return Err(AppError::TooManyAttempts);
+    }
+    // Guessing spread over many addresses: slower answers for everyone, a lockout for no one.
+    if login_limits::count(&state.db, Limited::Account(&email), now).await? > per_account {
+        tokio::time::sleep(ACCOUNT_UNDER_ATTACK_DELAY).await;
     }
     let found = user::Entity::find().filter(user::Column::Email.eq(&email)).one(&state.db).await?;
     let hash = match &found {
@@ -78,6 +85,9 @@ pub async fn authenticate(
         _ => Err(AppError::InvalidCredentials),
     }
 }
+
+/// How much longer each login of an account takes while it is tried more often than its limit.
+const ACCOUNT_UNDER_ATTACK_DELAY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Verifies on the blocking pool, a few at a time: argon2 takes tens of milliseconds of CPU,
 /// which on the async runtime would stall every other request, and unbounded on the blocking

@@ -1,7 +1,6 @@
-//! Login attempts per client address and per account, counted in the database so that every
-//! app process sharing it enforces the same limits (an in-process limiter lets each process
-//! allow the whole quota). Fixed one-minute windows: the account's owner is slowed while
-//! someone guesses, never locked out for longer than the window.
+//! Login attempts per client address, per account from one address, and per account, counted
+//! in the database so that every app process sharing it enforces the same limits (an
+//! in-process limiter lets each process allow the whole quota). Fixed one-minute windows.
 use chrono::{DateTime, Utc};
 use sea_orm::{
     sea_query::{Expr, ExprTrait, OnConflict},
@@ -14,6 +13,9 @@ use crate::entities::login_attempt;
 /// What an attempt is counted under.
 pub enum Limited<'a> {
     Client(Option<IpAddr>),
+    /// One account, tried from one address.
+    AccountFrom(&'a str, Option<IpAddr>),
+    /// One account, from anywhere.
     Account(&'a str),
 }
 
@@ -21,19 +23,25 @@ impl Limited<'_> {
     fn key(&self) -> String {
         match self {
             // Without a known address (a test's in-process request) all such requests share one.
-            Limited::Client(ip) => format!("ip:{}", ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())),
+            Limited::Client(ip) => format!("ip:{}", address(ip)),
+            Limited::AccountFrom(email, ip) => format!("email:{email} ip:{}", address(ip)),
             Limited::Account(email) => format!("email:{email}"),
         }
     }
+}
+
+fn address(ip: &Option<IpAddr>) -> String {
+    ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
 }
 
 fn window_of(now: DateTime<Utc>) -> i64 {
     now.timestamp().div_euclid(60)
 }
 
-/// Counts one attempt under `what` and says whether it is within `per_minute`. The count and
-/// the check are one statement, so concurrent attempts in several processes cannot all pass.
-pub async fn admit(db: &DatabaseConnection, what: Limited<'_>, per_minute: u32, now: DateTime<Utc>) -> Result<bool, DbErr> {
+/// Counts one attempt under `what` and answers how many this window has seen, this one
+/// included. Counting and reading are one statement, so concurrent attempts in several
+/// processes cannot all see room left.
+pub async fn count(db: &DatabaseConnection, what: Limited<'_>, now: DateTime<Utc>) -> Result<u32, DbErr> {
     let row = login_attempt::ActiveModel { key: Set(what.key()), window_start: Set(window_of(now)), attempts: Set(1) };
     let counted = login_attempt::Entity::insert(row)
         .on_conflict(
@@ -43,7 +51,7 @@ pub async fn admit(db: &DatabaseConnection, what: Limited<'_>, per_minute: u32, 
         )
         .exec_with_returning(db)
         .await?;
-    Ok(counted.attempts as u32 <= per_minute)
+    Ok(u32::try_from(counted.attempts).unwrap_or(0))
 }
 
 /// Deletes the windows that have passed, once a minute, so the table holds at most two windows

@@ -141,6 +141,25 @@ async fn one_address_trying_many_accounts_is_slowed(backend: Backend) {
     assert!(res.headers().get(header::SET_COOKIE).is_some(), "{}", res.status());
 }
 
+/// Wrong passwords from one address cannot keep the owner out from another (127.0.0.1 and
+/// 127.0.0.2 both reach a server on loopback).
+async fn a_stranger_guessing_cannot_lock_the_owner_out(backend: Backend) {
+    let app = TestApp::configured(backend, |s| s.server.login_attempts_per_minute = 4.try_into().unwrap()).await;
+    let from = |last: u8, password: &'static str| {
+        let mut request = fn_request("login", &[("email", "maya@student.test"), ("password", password)], None, "application/json");
+        request.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::from(([127, 0, 0, last], 40000))));
+        app.send(request)
+    };
+    for _ in 0..4 {
+        assert_eq!(app_error(from(2, "guess").await).await, AppError::InvalidCredentials);
+    }
+    // The guesser's address is stopped, even with the right password.
+    assert_eq!(app_error(from(2, "booking-demo").await).await, AppError::TooManyAttempts);
+    // The owner, elsewhere, gets in (slowed, since the account is being guessed at).
+    let res = from(1, "booking-demo").await;
+    assert!(res.headers().get(header::SET_COOKIE).is_some(), "{}", res.status());
+}
+
 async fn limits_hold_across_app_processes(backend: Backend) {
     let first = TestApp::configured(backend, |s| s.server.login_attempts_per_minute = 4.try_into().unwrap()).await;
     let second = first.second_process().await;
@@ -161,10 +180,10 @@ async fn old_windows_are_forgotten(backend: Backend) {
     let app = TestApp::new(backend).await;
     app.call("login", &[("email", "maya@student.test"), ("password", "guess")], None).await;
     let counted = login_attempt::Entity::find().count(app.db()).await.unwrap();
-    assert_eq!(counted, 2, "one row for the address, one for the account");
+    assert_eq!(counted, 3, "one row for the address, one for the account from it, one for the account");
     let now = chrono::Utc::now();
     assert_eq!(login_limits::forget_before(app.db(), now).await.unwrap(), 0, "the current window stays");
-    assert_eq!(login_limits::forget_before(app.db(), now + chrono::Duration::minutes(2)).await.unwrap(), 2);
+    assert_eq!(login_limits::forget_before(app.db(), now + chrono::Duration::minutes(2)).await.unwrap(), 3);
 }
 
 async fn oversized_credentials_are_refused_before_any_work(backend: Backend) {
@@ -239,6 +258,7 @@ async fn a_student_signs_out_their_other_devices(backend: Backend) {
 }
 
 crate::on_both_backends!(
+    a_stranger_guessing_cannot_lock_the_owner_out,
     one_address_trying_many_accounts_is_slowed,
     limits_hold_across_app_processes,
     old_windows_are_forgotten,
