@@ -43,7 +43,8 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 pub async fn logout() -> Result<(), AppError> {
     use crate::server::{auth, request::app_state};
     let state = app_state()?;
-    if let Some(token) = use_context::<http::request::Parts>().and_then(|p| auth::token_from_headers(&p.headers)) {
+    let secure = state.settings.server.secure_cookies;
+    if let Some(token) = use_context::<http::request::Parts>().and_then(|p| auth::token_from_headers(&p.headers, secure)) {
         auth::end_session(&state.db, &token).await?;
     }
     set_session_cookie(None, state.settings.server.secure_cookies);

@@ -51,7 +51,7 @@ pub async fn resolve_session(State(state): State<AppState>, mut request: Request
         return next.run(request).await;
     }
     let server = &state.settings.server;
-    let session = match auth::token_from_headers(request.headers()) {
+    let session = match auth::token_from_headers(request.headers(), server.secure_cookies) {
         Some(token) => match auth::session_for_token(&state.db, &token, server.session_idle(), chrono::Utc::now()).await {
             Ok(session) => session,
             Err(error) => {

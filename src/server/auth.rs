@@ -20,7 +20,8 @@ use crate::{
     error::AppError,
 };
 
-pub const SESSION_COOKIE: &str = "sb_session";
+const SESSION_COOKIE: &str = "sb_session";
+const SECURE_SESSION_COOKIE: &str = "__Host-sb_session";
 /// A login session's lifetime, however active it is.
 const SESSION_DAYS: i64 = 30;
 /// How stale a session's `last_seen_at` may grow before a request writes it again: a write per
@@ -194,22 +195,35 @@ pub async fn session_for_token(
     Ok(Some((session, user)))
 }
 
-/// The session token from a request's `Cookie` headers.
-pub fn token_from_headers(headers: &http::HeaderMap) -> Option<String> {
-    headers
+/// The login cookie's name. Over HTTPS it carries the `__Host-` prefix, so browsers accept it
+/// only from this host, secure and for the whole site: a sibling subdomain cannot plant one.
+fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// The session token from a request's `Cookie` headers. Two different login cookies (one of
+/// them planted) are no login at all: which the browser lists first is not ours to trust.
+pub fn token_from_headers(headers: &http::HeaderMap, secure: bool) -> Option<String> {
+    let mut tokens = headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(Cookie::split_parse)
         .filter_map(Result::ok)
-        .find(|c| c.name() == SESSION_COOKIE)
-        .map(|c| c.value().to_owned())
+        .filter(|c| c.name() == cookie_name(secure))
+        .map(|c| c.value().to_owned());
+    let token = tokens.next()?;
+    tokens.all(|other| other == token).then_some(token)
 }
 
 /// `Set-Cookie` value for a new session (or, with `None`, one that removes it).
 pub fn session_cookie(token: Option<&str>, secure: bool) -> String {
     // Lax, not Strict: a link to a booking page from an email must arrive logged in.
-    let mut cookie = Cookie::build((SESSION_COOKIE, token.unwrap_or_default().to_owned()))
+    let mut cookie = Cookie::build((cookie_name(secure), token.unwrap_or_default().to_owned()))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
@@ -241,7 +255,9 @@ mod tests {
         assert!(set.starts_with("sb_session=abc"));
         assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Path=/"));
         assert!(!set.contains("Secure"));
-        assert!(session_cookie(Some("abc"), true).contains("Secure"));
+        let secure = session_cookie(Some("abc"), true);
+        assert!(secure.starts_with("__Host-sb_session=abc") && secure.contains("Secure") && secure.contains("Path=/"), "{secure}");
+        assert!(!secure.contains("Domain"), "a __Host- cookie names no domain");
         assert!(session_cookie(None, false).contains("Max-Age=0"));
     }
 
@@ -249,7 +265,20 @@ mod tests {
     fn reads_the_token_among_other_cookies() {
         let mut headers = http::HeaderMap::new();
         headers.insert(http::header::COOKIE, "theme=dark; sb_session=tok123; x=1".parse().unwrap());
-        assert_eq!(token_from_headers(&headers).as_deref(), Some("tok123"));
-        assert_eq!(token_from_headers(&http::HeaderMap::new()), None);
+        assert_eq!(token_from_headers(&headers, false).as_deref(), Some("tok123"));
+        assert_eq!(token_from_headers(&headers, true), None, "over HTTPS only the __Host- cookie counts");
+        assert_eq!(token_from_headers(&http::HeaderMap::new(), false), None);
+        let mut secure = http::HeaderMap::new();
+        secure.insert(http::header::COOKIE, "sb_session=planted; __Host-sb_session=tok456".parse().unwrap());
+        assert_eq!(token_from_headers(&secure, true).as_deref(), Some("tok456"));
+    }
+
+    #[test]
+    fn two_different_login_cookies_are_no_login() {
+        let mut headers = http::HeaderMap::new();
+        headers.insert(http::header::COOKIE, "sb_session=planted; sb_session=mine".parse().unwrap());
+        assert_eq!(token_from_headers(&headers, false), None);
+        headers.insert(http::header::COOKIE, "sb_session=mine; sb_session=mine".parse().unwrap());
+        assert_eq!(token_from_headers(&headers, false).as_deref(), Some("mine"));
     }
 }
