@@ -19,6 +19,9 @@ use crate::entities::{
 const CLAIM: Duration = Duration::minutes(2);
 /// Messages a worker claims per round.
 const BATCH: u64 = 20;
+/// Tries before a message is given up as failed (about ten hours of backoff): a message that
+/// can never be sent (an address the server refuses) must not be retried forever.
+pub const MAX_ATTEMPTS: i32 = 25;
 
 /// When each reminder is due: `lead` minutes before `start`, or now if that has passed (once:
 /// each lead time is one row).
@@ -60,10 +63,12 @@ pub async fn enqueue(txn: &impl ConnectionTrait, booked: &session::Model, remind
     Ok(())
 }
 
-/// Messages due and claimed by no live worker, oldest first.
+/// Messages due and claimed by no live worker, oldest first; failed ones (out of attempts)
+/// are not due again.
 pub async fn due(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Vec<outbox::Model>, DbErr> {
     outbox::Entity::find()
         .filter(outbox::Column::SentAt.is_null())
+        .filter(outbox::Column::Attempts.lt(MAX_ATTEMPTS))
         .filter(outbox::Column::SendAfter.lte(now))
         .filter(unclaimed(now))
         .order_by_asc(outbox::Column::SendAfter)
@@ -99,8 +104,13 @@ pub async fn mark_sent(db: &impl ConnectionTrait, id: i32, now: DateTime<Utc>) -
     Ok(())
 }
 
-/// Puts a message back for a later try, `backoff` after this one.
+/// Puts a message back for a later try, `backoff` after this one; after its last attempt it
+/// stays failed, with its last error, and the log says so.
 pub async fn mark_failed(db: &impl ConnectionTrait, message: &outbox::Model, error: &str, now: DateTime<Utc>) -> Result<(), DbErr> {
+    // `message` was read before its claim counted this attempt.
+    if message.attempts + 1 >= MAX_ATTEMPTS {
+        tracing::error!(outbox_id = message.id, session_id = message.session_id, %error, "giving up on a message after {MAX_ATTEMPTS} attempts");
+    }
     outbox::Entity::update_many()
         .col_expr(outbox::Column::SendAfter, Expr::value(now + backoff(message.attempts + 1)))
         .col_expr(outbox::Column::ClaimedUntil, Expr::value(Option::<DateTime<Utc>>::None))

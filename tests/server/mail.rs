@@ -3,6 +3,7 @@
 //! delivery after the server was down, one send per message with two app processes, and the
 //! `.eml` files written when no SMTP server is configured.
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use session_booking::server::outbox::MAX_ATTEMPTS;
 use session_booking::{
     dto::wizard::Booked,
     entities::{outbox, session},
@@ -232,6 +233,36 @@ async fn mail_for_a_booking_made_while_the_server_was_down_arrives_when_it_is_ba
     assert!(rows.iter().all(|m| m.attempts == 2), "sent on the second try");
 }
 
+/// A message that failed its last attempt is failed for good: neither retried nor sent.
+async fn a_message_out_of_attempts_is_not_tried_again(backend: Backend) {
+    let port = free_port();
+    let app = smtp_app(backend, &format!("smtp://127.0.0.1:{port}"), vec![]).await;
+    let maya = app.login("maya@student.test").await;
+    let tom = app.st_id("tom@tutor.test", "Algebra I").await;
+    let start = first_free_start(&app, &maya, tom).await;
+    ok_json::<Booked>(book_session(&app, &maya, tom, &start, false, "mail-gave-up-1").await).await;
+    wait_for(2, || outbox_failed(&app)).await;
+    // One message has used every attempt; the other has one left.
+    let rows = outbox_failed(&app).await;
+    let (spent, last_try) = (rows[0].id, rows[1].id);
+    for (id, attempts) in [(spent, MAX_ATTEMPTS), (last_try, MAX_ATTEMPTS - 1)] {
+        outbox::Entity::update_many()
+            .col_expr(outbox::Column::Attempts, sea_orm::sea_query::Expr::value(attempts))
+            .col_expr(outbox::Column::SendAfter, sea_orm::sea_query::Expr::value(chrono::Utc::now()))
+            .filter(outbox::Column::Id.eq(id))
+            .exec(app.db())
+            .await
+            .unwrap();
+    }
+    let Some(smtp) = SmtpServer::start(port).await else { return };
+    app.state.mail.wake();
+    wait_for(1, || async { smtp.received() }).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(smtp.received().len(), 1, "only the message with an attempt left");
+    let spent = outbox::Entity::find_by_id(spent).one(app.db()).await.unwrap().unwrap();
+    assert!(spent.sent_at.is_none() && spent.attempts == MAX_ATTEMPTS && spent.last_error.is_some());
+}
+
 async fn outbox_failed(app: &TestApp) -> Vec<outbox::Model> {
     outbox::Entity::find().filter(outbox::Column::LastError.is_not_null()).all(app.db()).await.unwrap()
 }
@@ -270,6 +301,7 @@ async fn without_smtp_each_message_is_an_eml_file(backend: Backend) {
 }
 
 crate::on_both_backends!(
+    a_message_out_of_attempts_is_not_tried_again,
     both_people_get_a_confirmation_with_the_invitation_and_the_student_reminders,
     mail_for_a_booking_made_while_the_server_was_down_arrives_when_it_is_back,
     two_app_processes_send_each_message_once,
