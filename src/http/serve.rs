@@ -3,7 +3,7 @@ use leptos::config::LeptosOptions;
 use std::sync::Arc;
 
 use super::router;
-use crate::server::{analytics::Analytics, config::Settings, db, login_limits, mail, seed, state::AppState, video};
+use crate::server::{analytics::Analytics, config::Settings, db, login_limits, mail, retention, seed, state::AppState, video};
 
 /// Connects, migrates, seeds an empty database, and builds the state.
 pub async fn prepare(settings: Settings, leptos_options: LeptosOptions) -> anyhow::Result<AppState> {
@@ -15,6 +15,7 @@ pub async fn prepare(settings: Settings, leptos_options: LeptosOptions) -> anyho
         tracing::info!("seeded the demo data: accounts and password in the README's \"Demo accounts\"");
     }
     login_limits::start_forgetting(db.clone());
+    retention::start_pruning(db.clone(), settings.server.retention());
     let analytics = Analytics::start(db.clone());
     let mail = mail::MailWorker::start(db.clone(), &settings).map_err(anyhow::Error::msg)?;
     let demo_login = seed::demo_login_works(&db).await?;

@@ -35,6 +35,9 @@ pub struct ServerSettings {
     pub login_attempts_per_ip_per_minute: NonZeroU32,
     /// A login session unused this long ends (sessions also end 30 days after login).
     pub session_idle_hours: NonZeroU32,
+    /// Sent messages and analytics events older than this are deleted (`server::retention`).
+    #[serde(default = "default_retention_days")]
+    pub retention_days: NonZeroU32,
     /// The site's address as browsers see it (`https://book.example.org`), for the cross-site
     /// check behind a proxy that rewrites `Host`; without it, `Origin` is compared with `Host`.
     #[serde(default)]
@@ -49,7 +52,15 @@ pub struct ServerSettings {
     pub seed_demo: Option<bool>,
 }
 
+fn default_retention_days() -> NonZeroU32 {
+    NonZeroU32::new(180).expect("not zero")
+}
+
 impl ServerSettings {
+    pub fn retention(&self) -> chrono::Duration {
+        chrono::Duration::days(i64::from(self.retention_days.get()))
+    }
+
     pub fn session_idle(&self) -> chrono::Duration {
         chrono::Duration::hours(i64::from(self.session_idle_hours.get()))
     }
@@ -117,6 +128,7 @@ impl Settings {
         set(&mut self.server.login_attempts_per_minute, "BOOKING_LOGIN_ATTEMPTS_PER_MINUTE", &env)?;
         set(&mut self.server.login_attempts_per_ip_per_minute, "BOOKING_LOGIN_ATTEMPTS_PER_IP_PER_MINUTE", &env)?;
         set(&mut self.server.session_idle_hours, "BOOKING_SESSION_IDLE_HOURS", &env)?;
+        set(&mut self.server.retention_days, "BOOKING_RETENTION_DAYS", &env)?;
         set(&mut self.server.trust_forwarded_for, "BOOKING_TRUST_FORWARDED_FOR", &env)?;
         if let Some(origin) = env("BOOKING_PUBLIC_ORIGIN") {
             self.server.public_origin = Some(origin).filter(|o| !o.is_empty());

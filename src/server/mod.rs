@@ -20,6 +20,7 @@ pub mod presentation;
 pub mod profile;
 pub mod queries;
 pub mod request;
+pub mod retention;
 pub mod schedule_later;
 pub mod seed;
 pub mod settings;

@@ -11,6 +11,7 @@ mod fuzz;
 mod http;
 mod mail;
 mod profile;
+mod retention;
 mod schedule_later;
 mod seed;
 mod settings;
