@@ -96,6 +96,85 @@ impl AppError {
     }
 }
 
+/// The refusals of a single field the app makes, exactly as it words them: what an error's
+/// code in a URL can stand for (`AppError::url_code`). A test keeps it in step with the code.
+const FIELD_REFUSALS: [(&str, &str); 12] = [
+    ("course_id", "Choose a course to book."),
+    ("date", "Expected a date such as 2026-12-01."),
+    ("email", "Enter a valid email address."),
+    ("email", "Enter your email address."),
+    ("idempotency_key", "Expected 8 to 64 visible ASCII characters."),
+    ("month", "Expected a month such as 2026-12."),
+    ("note", "A note cannot contain control characters."),
+    ("page", "Expected a booking page such as /courses/1/book."),
+    ("password", "Enter your password."),
+    ("st_id", "You cannot book a session with yourself."),
+    ("start", "Expected a start time such as 2026-12-01T14:00:00Z."),
+    ("timezone", "Choose a timezone from the list."),
+];
+
+/// What a field refusal whose words are not in [`FIELD_REFUSALS`] says after a round trip.
+const CHECK_THE_FIELD: &str = "Check this value and try again.";
+
+const SUBJECTS: [Subject; 6] =
+    [Subject::Course, Subject::StudentTeacher, Subject::Session, Subject::ScheduleLaterRequest, Subject::Page, Subject::ServerFunction];
+
+impl AppError {
+    /// A short code for this error in a URL (a form posted without JavaScript comes back to its
+    /// page with it). Codes stand for fixed texts only, so a link someone else made can show
+    /// nothing but the app's own messages.
+    pub fn url_code(&self) -> String {
+        match self {
+            Self::NotAuthenticated => "login".into(),
+            Self::InvalidCredentials => "credentials".into(),
+            Self::NotEnrolled => "not_enrolled".into(),
+            Self::NotAStudent => "not_a_student".into(),
+            Self::NotFound(subject) => format!("not_found.{}", SUBJECTS.iter().position(|s| s == subject).unwrap_or_default()),
+            Self::InvalidInput { field, message } => match FIELD_REFUSALS.iter().position(|(f, m)| f == field && m == message) {
+                Some(index) => format!("invalid.{index}"),
+                None => match FIELD_REFUSALS.iter().find(|(f, _)| f == field) {
+                    Some((known, _)) => format!("field.{known}"),
+                    None => "malformed".into(),
+                },
+            },
+            Self::CrossSite => "cross_site".into(),
+            Self::TooManyAttempts => "attempts".into(),
+            Self::SlotUnavailable => "slot_unavailable".into(),
+            Self::StudentConflict => "student_conflict".into(),
+            Self::Malformed(_) => "malformed".into(),
+            Self::Internal => "internal".into(),
+            Self::Transport(_) => "transport".into(),
+        }
+    }
+
+    /// The error a URL's code stands for; `None` for a code the app never makes.
+    pub fn from_url_code(code: &str) -> Option<Self> {
+        let fixed = match code {
+            "login" => Self::NotAuthenticated,
+            "credentials" => Self::InvalidCredentials,
+            "not_enrolled" => Self::NotEnrolled,
+            "not_a_student" => Self::NotAStudent,
+            "cross_site" => Self::CrossSite,
+            "attempts" => Self::TooManyAttempts,
+            "slot_unavailable" => Self::SlotUnavailable,
+            "student_conflict" => Self::StudentConflict,
+            "malformed" => Self::Malformed("a field was missing or of the wrong kind".into()),
+            "internal" => Self::Internal,
+            "transport" => Self::Transport(String::new()),
+            _ => {
+                let (kind, arg) = code.split_once('.')?;
+                return match kind {
+                    "not_found" => SUBJECTS.get(arg.parse::<usize>().ok()?).map(|s| Self::NotFound(*s)),
+                    "invalid" => FIELD_REFUSALS.get(arg.parse::<usize>().ok()?).map(|(f, m)| Self::invalid(f, *m)),
+                    "field" => FIELD_REFUSALS.iter().find(|(f, _)| *f == arg).map(|(f, _)| Self::invalid(f, CHECK_THE_FIELD)),
+                    _ => None,
+                };
+            }
+        };
+        Some(fixed)
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
@@ -126,5 +205,77 @@ impl From<sea_orm::DbErr> for AppError {
 impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
         (self.status(), self.to_string()).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_survives_its_url_code_and_free_text_does_not() {
+        let fixed = [
+            AppError::NotAuthenticated,
+            AppError::InvalidCredentials,
+            AppError::NotEnrolled,
+            AppError::NotAStudent,
+            AppError::CrossSite,
+            AppError::TooManyAttempts,
+            AppError::SlotUnavailable,
+            AppError::StudentConflict,
+            AppError::Internal,
+            AppError::NotFound(Subject::StudentTeacher),
+            AppError::invalid("timezone", "Choose a timezone from the list."),
+        ];
+        for error in fixed {
+            assert_eq!(AppError::from_url_code(&error.url_code()), Some(error.clone()), "{error:?}");
+        }
+        // Words the app did not write come back as its own.
+        let spoof = AppError::invalid("note", "Your account is locked: call +1 555 0100");
+        assert_eq!(AppError::from_url_code(&spoof.url_code()), Some(AppError::invalid("note", CHECK_THE_FIELD)));
+        let spoof = AppError::invalid("Call us", "now");
+        assert!(matches!(AppError::from_url_code(&spoof.url_code()), Some(AppError::Malformed(_))));
+        let spoof = AppError::Malformed("Your account is locked".into());
+        assert!(!AppError::from_url_code(&spoof.url_code()).unwrap().to_string().contains("locked"));
+        for made_up in ["", "invalid.99", "not_found.x", "field.anything", "Call +1 555 0100", "invalid"] {
+            assert_eq!(AppError::from_url_code(made_up), None, "{made_up}");
+        }
+    }
+
+    /// Each literal `AppError::invalid(field, message)` in the source is one of the refusals a
+    /// URL code can name.
+    #[test]
+    fn the_field_refusals_are_the_ones_the_code_makes() {
+        let mut found = 0;
+        for path in source_files(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))) {
+            let text = std::fs::read_to_string(&path).unwrap();
+            for call in text.split("AppError::invalid(\"").skip(1) {
+                // A literal field and message: `field", "message")`; a formatted message is not one.
+                let field_len = call.find(|c: char| !(c.is_ascii_lowercase() || c == '_')).unwrap_or(call.len());
+                let (field, rest) = call.split_at(field_len);
+                let Some(rest) = rest.strip_prefix("\", \"") else { continue };
+                let Some((message, _)) = rest.split_once("\")") else { continue };
+                found += 1;
+                assert!(
+                    FIELD_REFUSALS.contains(&(field, message)),
+                    "{}: ({field:?}, {message:?}) missing from FIELD_REFUSALS",
+                    path.display()
+                );
+            }
+        }
+        assert!(found >= 10, "the scan found the refusals ({found})");
+    }
+
+    fn source_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                files.extend(source_files(&path));
+            } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("error.rs") {
+                files.push(path);
+            }
+        }
+        files
     }
 }

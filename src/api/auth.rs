@@ -31,8 +31,8 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         }
         Err(error) => {
             // A form posted without JavaScript shows the login page again, with the message.
-            if let Some(code) = crate::dto::auth::LoginFailure::code_of(&error) {
-                leptos_axum::redirect(&format!("/login?error={code}&next={}", crate::urls::urlencode(next)));
+            if matches!(error, AppError::InvalidCredentials | AppError::TooManyAttempts) {
+                leptos_axum::redirect(&format!("/login?error={}&next={}", error.url_code(), crate::urls::urlencode(next)));
             }
             Err(error)
         }

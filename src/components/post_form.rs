@@ -30,16 +30,16 @@ pub fn PostForm(
 }
 
 /// The error a plain form post to the server function at `action` came back with: the server
-/// puts it into the URL (`__path` and `__err`) when it redirects the browser back.
+/// puts its code into the URL (`__path` and `__err`, `http::form_errors`) when it redirects the
+/// browser back, and a code shows only one of the app's own messages.
 pub fn use_form_error(action: &'static str) -> Signal<Option<AppError>> {
-    use leptos::server_fn::error::ServerFnUrlError;
     let query = leptos_router::hooks::use_query_map();
     Signal::derive(move || {
         let query = query.read();
         (query.get("__path").as_deref() == Some(action))
             .then(|| query.get("__err"))
             .flatten()
-            .map(|err| ServerFnUrlError::<AppError>::decode_err(&err))
+            .and_then(|code| AppError::from_url_code(&code))
     })
 }
 

@@ -2,6 +2,7 @@
 //! and stopping the server. Only `main.rs` and the tests import it; it calls services and the
 //! app, never the other way round.
 mod calendar;
+mod form_errors;
 mod security;
 mod serve;
 mod session;
@@ -64,6 +65,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), session::resolve_session))
         .layer(middleware::from_fn_with_state(state.settings.clone(), security::refuse_cross_site))
         .layer(middleware::from_fn(status::honest_status))
+        .layer(middleware::from_fn(form_errors::error_codes_in_redirects))
         // The largest body we take is a booking with a 1,000-character note: a few KB.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(middleware::map_response(revalidate_pages))

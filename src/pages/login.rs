@@ -5,7 +5,8 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     api::auth::{demo_login, Login},
     components::post_form::PostForm,
-    dto::auth::{LoginFailure, MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS},
+    dto::auth::{MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS},
+    error::AppError,
 };
 
 #[component]
@@ -13,7 +14,7 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     // After a failed post the server sends the browser back with `?error=credentials`.
-    let error = move || query.read().get("error").and_then(|code| LoginFailure::from_code(&code)).map(|e| e.to_string());
+    let error = move || query.read().get("error").and_then(|code| AppError::from_url_code(&code)).map(|e| e.to_string());
     let demo = Resource::new(|| (), |_| demo_login());
 
     view! {

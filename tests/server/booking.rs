@@ -215,6 +215,31 @@ async fn concurrent_overlapping_bookings_of_one_student_book_one(backend: Backen
     assert!(outcomes.contains(&Some(AppError::StudentConflict)), "{outcomes:?}");
 }
 
+/// Without JavaScript a refused booking comes back to its page with the error's code in the
+/// URL, never its words, and the page shows the fixed text the code stands for.
+async fn a_refusal_without_javascript_comes_back_as_a_code(backend: Backend) {
+    use crate::harness::fn_request;
+    let app = TestApp::new(backend).await;
+    let maya = app.login("maya@student.test").await;
+    let tom = app.st_id("tom@tutor.test", "Algebra I").await;
+    let form = [("st_id", tom.to_string()), ("start", "2030-01-07T15:00:00Z".into()), ("idempotency_key", "no-js-refused-1".into())];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let page = format!("/courses/1/book?st={tom}&date=2030-01-07&start=2030-01-07T15:00:00Z");
+    let mut request = fn_request("book_session", &form, Some(&maya), "text/html,application/xhtml+xml");
+    request.headers_mut().insert(header::REFERER, format!("http://{}{page}", crate::harness::HOST).parse().unwrap());
+    let res = app.send(request).await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let location = res.headers()[header::LOCATION].to_str().unwrap().to_owned();
+    assert!(location.contains("__err=slot_unavailable"), "{location}");
+    let back = location.trim_start_matches(&format!("http://{}", crate::harness::HOST)).to_owned();
+    let shown = body_text(app.get(&back, Some(&maya)).await).await;
+    assert!(shown.contains("This time is no longer available. Select another."), "{shown}");
+    // A forged code or text shows nothing of its own.
+    let forged = format!("{page}&__path=/api/book_session&__err=Your%20account%20is%20locked");
+    let shown = body_text(app.get(&forged, Some(&maya)).await).await;
+    assert!(!shown.contains("locked"), "{shown}");
+}
+
 /// A student who also teaches a course is still a student there, but not their own tutor.
 async fn a_student_who_teaches_cannot_book_themself(backend: Backend) {
     use sea_orm::{ActiveModelTrait, Set};
@@ -244,6 +269,7 @@ async fn a_student_who_teaches_cannot_book_themself(backend: Backend) {
 }
 
 crate::on_both_backends!(
+    a_refusal_without_javascript_comes_back_as_a_code,
     a_student_who_teaches_cannot_book_themself,
     a_student_books_a_listed_time_once,
     each_refusal_answers_its_status,
