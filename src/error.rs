@@ -48,7 +48,6 @@ pub enum Subject {
     StudentTeacher,
     Session,
     ScheduleLaterRequest,
-    Page,
     ServerFunction,
 }
 
@@ -59,7 +58,6 @@ impl std::fmt::Display for Subject {
             Self::StudentTeacher => "Student-Teacher",
             Self::Session => "Session",
             Self::ScheduleLaterRequest => "Schedule Later request",
-            Self::Page => "Page",
             Self::ServerFunction => "Server function",
         })
     }
@@ -116,8 +114,8 @@ const FIELD_REFUSALS: [(&str, &str); 12] = [
 /// What a field refusal whose words are not in [`FIELD_REFUSALS`] says after a round trip.
 const CHECK_THE_FIELD: &str = "Check this value and try again.";
 
-const SUBJECTS: [Subject; 6] =
-    [Subject::Course, Subject::StudentTeacher, Subject::Session, Subject::ScheduleLaterRequest, Subject::Page, Subject::ServerFunction];
+const SUBJECTS: [Subject; 5] =
+    [Subject::Course, Subject::StudentTeacher, Subject::Session, Subject::ScheduleLaterRequest, Subject::ServerFunction];
 
 impl AppError {
     /// A short code for this error in a URL (a form posted without JavaScript comes back to its

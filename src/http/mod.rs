@@ -74,12 +74,13 @@ pub fn router(state: AppState) -> Router {
         // is served precompressed and passes through untouched. A low level, because brotli's
         // default costs far more time per page than the bytes it saves (BENCHMARKS.md).
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
-        // Nothing may hold a connection forever, whatever a request makes the server do.
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        // No request may keep the server working on it (and its connection open) without end:
+        // past the limit it is answered 503, our fault, not the client's.
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
         .with_state(state)
 }
 
-/// The longest a request may take before it is answered 408; our pages take milliseconds.
+/// The longest a request may take before it is answered 503; our pages take milliseconds.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Request bodies larger than this are refused with 413 before anything reads them.

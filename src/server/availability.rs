@@ -171,7 +171,9 @@ impl CourseCalendars {
         let horizon_end = (now + Duration::days(defaults.horizon_days)).with_timezone(&viewer).date_naive();
         let (from, to) = dates.unwrap_or((today, horizon_end));
         let window = busy_window(from, to);
-        let calendars = tutor_calendars(db, course.id, st_id, window).await?;
+        let mut calendars = tutor_calendars(db, course.id, st_id, window).await?;
+        // A student who also teaches the course is not among their own choices.
+        calendars.retain(|cal| cal.person.id != student.id);
         if st_id.is_some() && calendars.is_empty() {
             return Err(AppError::NotFound(Subject::StudentTeacher));
         }

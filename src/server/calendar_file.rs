@@ -36,8 +36,8 @@ impl CalendarEntry<'_> {
             .ends(self.end)
             .summary(&text_value(self.title))
             .description(&text_value(self.details));
-        if let Some(room) = self.location.map(text_value) {
-            event.location(&room).add_property("URL", &room);
+        if let Some(room) = self.location.map(uri_value) {
+            event.location(&text_value(&room)).add_property("URL", &room);
         }
         event
     }
@@ -51,9 +51,9 @@ impl CalendarEntry<'_> {
     /// the same UID as the download, so a calendar that has one updates it with the other.
     pub fn invitation(&self, stamp: DateTime<Utc>, invitation: &Invitation) -> String {
         let mut event = self.event(stamp);
-        event.add_property("ORGANIZER", format!("mailto:{}", invitation.organizer)).add_property("SEQUENCE", "0");
+        event.add_property("ORGANIZER", format!("mailto:{}", uri_value(invitation.organizer))).add_property("SEQUENCE", "0");
         for attendee in invitation.attendees {
-            event.add_multi_property("ATTENDEE", &format!("mailto:{attendee}"));
+            event.add_multi_property("ATTENDEE", &format!("mailto:{}", uri_value(attendee)));
         }
         let mut calendar = Calendar::new();
         calendar.append_property(("METHOD", "REQUEST"));
@@ -93,6 +93,11 @@ impl CalendarEntry<'_> {
 /// control characters go.
 fn text_value(text: &str) -> String {
     text.replace("\r\n", "\n").replace('\r', "\n").chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t')).collect()
+}
+
+/// A URI value, which icalendar writes as it is: no control character at all.
+fn uri_value(uri: &str) -> String {
+    uri.chars().filter(|c| !c.is_control()).collect()
 }
 
 #[cfg(test)]

@@ -17,8 +17,15 @@ const CAPACITY: u64 = 1_000;
 #[derive(Debug)]
 pub struct CourseEntry {
     pub course: course::Model,
-    /// Active Student-Teachers, best rated first.
-    pub teachers: Vec<TeacherCard>,
+    /// Active Student-Teachers, best rated first, each with the user who teaches.
+    teachers: Vec<(i32, TeacherCard)>,
+}
+
+impl CourseEntry {
+    /// The Student-Teachers `student_id` may book: all but themself, if they also teach.
+    pub fn teachers_for(&self, student_id: i32) -> Vec<TeacherCard> {
+        self.teachers.iter().filter(|(teacher, _)| *teacher != student_id).map(|(_, card)| card.clone()).collect()
+    }
 }
 
 #[derive(Clone)]

@@ -13,7 +13,7 @@ pub async fn course_page(
     let entry = catalog.course(db, course_id).await?;
     Ok(CoursePage {
         enrolled: is_enrolled(db, student.id, course_id).await?,
-        teachers: entry.teachers.clone(),
+        teachers: entry.teachers_for(student.id),
         description: entry.course.description.clone(),
         course: course_summary(&entry.course),
     })

@@ -24,14 +24,25 @@ impl Limited<'_> {
         match self {
             // Without a known address (a test's in-process request) all such requests share one.
             Limited::Client(ip) => format!("ip:{}", address(ip)),
-            Limited::AccountFrom(email, ip) => format!("email:{email} ip:{}", address(ip)),
+            // A line feed cannot be part of an email (control characters are refused), so no
+            // email can spell another key.
+            Limited::AccountFrom(email, ip) => format!("email:{email}\nip:{}", address(ip)),
             Limited::Account(email) => format!("email:{email}"),
         }
     }
 }
 
+/// An IPv4 address, or the /64 network of an IPv6 one: a single IPv6 client usually has a
+/// whole /64 to choose addresses from.
 fn address(ip: &Option<IpAddr>) -> String {
-    ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+    match ip {
+        None => "unknown".to_owned(),
+        Some(IpAddr::V4(v4)) => v4.to_string(),
+        Some(IpAddr::V6(v6)) => {
+            let [a, b, c, d, ..] = v6.segments();
+            format!("{a:x}:{b:x}:{c:x}:{d:x}::/64")
+        }
+    }
 }
 
 fn window_of(now: DateTime<Utc>) -> i64 {
@@ -71,4 +82,20 @@ pub fn start_forgetting(db: DatabaseConnection) {
 pub async fn forget_before(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, DbErr> {
     let deleted = login_attempt::Entity::delete_many().filter(login_attempt::Column::WindowStart.lt(window_of(now))).exec(db).await?;
     Ok(deleted.rows_affected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_cannot_be_spelled_by_an_email_and_ipv6_counts_by_network() {
+        let ip = Some("127.0.0.1".parse().unwrap());
+        let owner_here = Limited::AccountFrom("maya@student.test", ip).key();
+        assert_ne!(Limited::Account("maya@student.test ip:127.0.0.1").key(), owner_here);
+        let one: Option<IpAddr> = Some("2001:db8:1:2:aaaa::1".parse().unwrap());
+        let other: Option<IpAddr> = Some("2001:db8:1:2:bbbb::9".parse().unwrap());
+        assert_eq!(Limited::Client(one).key(), Limited::Client(other).key());
+        assert_ne!(Limited::Client(one).key(), Limited::Client(Some("2001:db8:1:3::1".parse().unwrap())).key());
+    }
 }

@@ -1,5 +1,6 @@
 //! Services: what the app knows and does, each module one thing. Server only; they return
-//! wire types (`dto`) and typed errors, and know nothing of HTTP or the UI.
+//! wire types (`dto`) and typed errors, and know nothing of the UI or of routing (they read
+//! only what the HTTP shell put into a request: headers, its extensions).
 pub mod analytics;
 pub mod auth;
 pub mod availability;

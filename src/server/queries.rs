@@ -53,14 +53,17 @@ pub async fn users_by_id(db: &impl ConnectionTrait, ids: impl IntoIterator<Item 
 }
 
 /// The active Student-Teachers of a course, best rated first (unrated last), then by name.
-pub async fn active_teachers(db: &impl ConnectionTrait, course_id: i32) -> Result<Vec<TeacherCard>, AppError> {
+/// Each with the user who teaches, so that a student who also teaches can be left out of their
+/// own choices.
+pub async fn active_teachers(db: &impl ConnectionTrait, course_id: i32) -> Result<Vec<(i32, TeacherCard)>, AppError> {
     let rows = student_teacher::Entity::find()
         .filter(student_teacher::Column::CourseId.eq(course_id))
         .filter(student_teacher::Column::IsActive.eq(true))
         .all(db)
         .await?;
     let users = users_by_id(db, rows.iter().map(|st| st.user_id)).await?;
-    let mut cards: Vec<TeacherCard> = rows.iter().filter_map(|st| users.get(&st.user_id).map(|u| teacher_card(st, u))).collect();
-    cards.sort_by(|a, b| b.rating.unwrap_or(-1.0).total_cmp(&a.rating.unwrap_or(-1.0)).then_with(|| a.name.cmp(&b.name)));
+    let mut cards: Vec<(i32, TeacherCard)> =
+        rows.iter().filter_map(|st| users.get(&st.user_id).map(|u| (u.id, teacher_card(st, u)))).collect();
+    cards.sort_by(|(_, a), (_, b)| b.rating.unwrap_or(-1.0).total_cmp(&a.rating.unwrap_or(-1.0)).then_with(|| a.name.cmp(&b.name)));
     Ok(cards)
 }

@@ -48,7 +48,7 @@ pub async fn booking_page(
     };
     let entry = catalog.course(db, course_id).await?;
     let enrolled = is_enrolled(db, student.id, course_id).await?;
-    let teachers = if enrolled { entry.teachers.clone() } else { Vec::new() };
+    let teachers = if enrolled { entry.teachers_for(student.id) } else { Vec::new() };
     // A pre-selected Student-Teacher who is no longer active is shown as unavailable, not booked.
     let preselected = preselected_row.and_then(|st| teachers.iter().find(|t| t.st_id == StId(st.id)).cloned());
     Ok(BookingPage { course: course_summary(&entry.course), enrolled, teachers, preselected, student_timezone: student.timezone.clone() })

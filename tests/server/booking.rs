@@ -266,6 +266,14 @@ async fn a_student_who_teaches_cannot_book_themself(backend: Backend) {
     let res = app.call("select_student_teacher", &[("st_id", &own.to_string())], Some(&maya)).await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert_eq!(sessions_at(&app, "2030-01-07T15:00:00Z").await, 0);
+    // Nor is she among her own choices: not on step 1, not in its next times.
+    let algebra = app.course_id("Algebra I").await.to_string();
+    let page: session_booking::dto::booking::BookingPage =
+        ok_json(app.call("load_booking_page", &[("course_id", &algebra)], Some(&maya)).await).await;
+    assert!(!page.teachers.is_empty() && page.teachers.iter().all(|t| t.st_id != own));
+    let next: Vec<session_booking::dto::availability::SlotView> =
+        ok_json(app.call("load_next_times", &[("course_id", &algebra)], Some(&maya)).await).await;
+    assert!(next.iter().all(|s| s.st_id != own));
 }
 
 crate::on_both_backends!(

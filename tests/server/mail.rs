@@ -196,7 +196,16 @@ async fn both_people_get_a_confirmation_with_the_invitation_and_the_student_remi
     let queued = outbox::Entity::find().filter(outbox::Column::SessionId.eq(quiet.session_id)).all(app.db()).await.unwrap();
     assert_eq!(queued.len(), 2, "no reminder rows for a session booked without reminders");
     // The minute-before reminder waits for its time; the one due at once went once.
-    let waiting = outbox::Entity::find().filter(outbox::Column::SentAt.is_null()).all(app.db()).await.unwrap();
+    // (The worker marks a row sent just after the SMTP server has its message: wait for that.)
+    let unsent = || async { outbox::Entity::find().filter(outbox::Column::SentAt.is_null()).all(app.db()).await.unwrap() };
+    let mut waiting = unsent().await;
+    for _ in 0..100 {
+        if waiting.len() <= 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        waiting = unsent().await;
+    }
     assert_eq!(waiting.iter().map(|m| (m.session_id, m.lead_minutes)).collect::<Vec<_>>(), [(booked.session_id, 1)]);
     app.state.mail.wake();
     tokio::time::sleep(Duration::from_millis(500)).await;
