@@ -16,7 +16,7 @@ use super::{
     availability::check_start,
     db,
     enrollment::require_enrolled,
-    input::parse_start,
+    input::{line_feeds, parse_start},
     outbox,
     queries::{find_course, teacher_of_another},
     state::AppState,
@@ -45,7 +45,7 @@ impl BookingRequest {
     pub fn parse(st_id: StId, start: &str, reminders: bool, note: Option<String>, idempotency_key: &str) -> Result<Self, AppError> {
         let start = parse_start(start)?;
         // One kind of line break, whatever the browser or client sent.
-        let note = note.unwrap_or_default().replace("\r\n", "\n").replace('\r', "\n").trim().to_owned();
+        let note = line_feeds(&note.unwrap_or_default()).trim().to_owned();
         if note.chars().count() > NOTE_MAX_CHARS {
             return Err(AppError::invalid("note", format!("A note can be at most {NOTE_MAX_CHARS} characters.")));
         }

@@ -4,6 +4,8 @@
 use chrono::{DateTime, Utc};
 use icalendar::{Calendar, Component, Event, EventLike};
 
+use super::input::line_feeds;
+
 /// What every calendar entry of a session says.
 pub struct CalendarEntry<'a> {
     pub session_id: i32,
@@ -92,7 +94,7 @@ impl CalendarEntry<'_> {
 /// line, letting the text write properties of its own. Line breaks become line feeds; other
 /// control characters go.
 fn text_value(text: &str) -> String {
-    text.replace("\r\n", "\n").replace('\r', "\n").chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t')).collect()
+    line_feeds(text).chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t')).collect()
 }
 
 /// A URI value, which icalendar writes as it is: no control character at all.

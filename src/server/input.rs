@@ -10,6 +10,12 @@ use crate::error::AppError;
 /// on what passes cannot overflow (chrono accepts signed years up to ±262,143).
 const YEARS: RangeInclusive<i32> = 2000..=2200;
 
+/// Text with every line break (`\r\n`, a lone `\r`) as one line feed, as notes are stored and
+/// calendars need them.
+pub fn line_feeds(text: &str) -> String {
+    text.replace("\r\n", "\n").replace('\r', "\n")
+}
+
 /// A start time as the wizard's URLs and the booking endpoint carry it (RFC 3339).
 pub fn parse_start(start: &str) -> Result<DateTime<Utc>, AppError> {
     DateTime::parse_from_rfc3339(start)
