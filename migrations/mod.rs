@@ -6,6 +6,7 @@ mod m20261124_000001_create_tables;
 mod m20261125_000001_booking_idempotency;
 mod m20261125_000002_login_hardening;
 mod m20261125_000003_notifications;
+mod m20261202_000001_session_changes;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_booking_idempotency::Migration),
             Box::new(m20261125_000002_login_hardening::Migration),
             Box::new(m20261125_000003_notifications::Migration),
+            Box::new(m20261202_000001_session_changes::Migration),
         ]
     }
 }

@@ -9,12 +9,12 @@ use crate::{
     api::auth::get_current_user,
     components::site_header::{Session, SiteHeader},
     pages::{
-        booked::BookedPage,
         booking::{schedule_later::ScheduleLaterDone, CourseBookingPage, TeacherBookingPage},
         course::CoursePage,
         dashboard::DashboardPage,
         login::LoginPage,
         not_found::NotFound,
+        session::{BookedPage, CancelSessionPage, SessionPage},
         settings::SettingsPage,
         teacher_profile::TeacherProfilePage,
     },
@@ -66,7 +66,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/courses/:course_id/book/later") view=ScheduleLaterDone ssr=SsrMode::Async/>
                     <Route path=path!("/book/:st_id") view=TeacherBookingPage ssr=SsrMode::Async/>
                     <Route path=path!("/student-teachers/:st_id") view=TeacherProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("/sessions/:session_id") view=SessionPage ssr=SsrMode::Async/>
                     <Route path=path!("/sessions/:session_id/booked") view=BookedPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sessions/:session_id/cancel") view=CancelSessionPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
                 </Routes>
             </main>

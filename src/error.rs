@@ -31,6 +31,12 @@ pub enum AppError {
     /// The student has another session overlapping the slot.
     #[error("You have another session at this time.")]
     StudentConflict,
+    /// A change to a session that has been cancelled.
+    #[error("This session has been cancelled, so it can no longer be changed.")]
+    AlreadyCancelled,
+    /// A change to a session that has begun (or is over).
+    #[error("This session has already started, so it can no longer be changed.")]
+    AlreadyStarted,
     /// Arguments that did not decode: a wrong type, a missing field, a body not a form.
     #[error("This request was not understood ({0}).")]
     Malformed(String),
@@ -74,7 +80,7 @@ impl AppError {
             Self::NotAuthenticated | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::NotEnrolled | Self::NotAStudent | Self::CrossSite => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::SlotUnavailable | Self::StudentConflict => StatusCode::CONFLICT,
+            Self::SlotUnavailable | Self::StudentConflict | Self::AlreadyCancelled | Self::AlreadyStarted => StatusCode::CONFLICT,
             Self::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             // On the server, a request that never reached our code did not parse.
             Self::InvalidInput { .. } | Self::Malformed(_) | Self::Transport(_) => StatusCode::BAD_REQUEST,
@@ -139,6 +145,8 @@ impl AppError {
             Self::TooManyAttempts => "attempts".into(),
             Self::SlotUnavailable => "slot_unavailable".into(),
             Self::StudentConflict => "student_conflict".into(),
+            Self::AlreadyCancelled => "already_cancelled".into(),
+            Self::AlreadyStarted => "already_started".into(),
             Self::Malformed(_) => "malformed".into(),
             Self::Internal => "internal".into(),
             Self::Transport(_) => "transport".into(),
@@ -156,6 +164,8 @@ impl AppError {
             "attempts" => Self::TooManyAttempts,
             "slot_unavailable" => Self::SlotUnavailable,
             "student_conflict" => Self::StudentConflict,
+            "already_cancelled" => Self::AlreadyCancelled,
+            "already_started" => Self::AlreadyStarted,
             "malformed" => Self::Malformed("a field was missing or of the wrong kind".into()),
             "internal" => Self::Internal,
             "transport" => Self::Transport(String::new()),
@@ -221,6 +231,8 @@ mod tests {
             AppError::TooManyAttempts,
             AppError::SlotUnavailable,
             AppError::StudentConflict,
+            AppError::AlreadyCancelled,
+            AppError::AlreadyStarted,
             AppError::Internal,
             AppError::NotFound(Subject::StudentTeacher),
             AppError::invalid("timezone", "Choose a timezone from the list."),

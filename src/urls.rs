@@ -60,16 +60,28 @@ impl std::str::FromStr for EntryPage {
     }
 }
 
-/// The one builder of the wizard's step URLs, for one Student-Teacher on one entry page.
+/// The one builder of the wizard's step URLs, for one Student-Teacher on one entry page, and
+/// for the session being rescheduled, which every step carries (`&reschedule=`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StepLinks {
     page: EntryPage,
     st: StId,
+    reschedule: Option<i32>,
 }
 
 impl StepLinks {
     pub fn new(page: EntryPage, st: StId) -> Self {
-        Self { page, st }
+        Self { page, st, reschedule: None }
+    }
+
+    /// The same steps, moving the student's session `session_id` instead of booking a new one.
+    pub fn rescheduling(self, session_id: i32) -> Self {
+        Self { reschedule: Some(session_id), ..self }
+    }
+
+    /// The session these steps move, if they reschedule.
+    pub fn reschedule(&self) -> Option<i32> {
+        self.reschedule
     }
 
     pub fn page(&self) -> EntryPage {
@@ -87,7 +99,10 @@ impl StepLinks {
 
     /// Step 2, this month (or the month of the student's today).
     pub fn date(&self) -> String {
-        format!("{}?st={}", self.page, self.st)
+        match self.reschedule {
+            Some(session_id) => format!("{}?st={}&reschedule={session_id}", self.page, self.st),
+            None => format!("{}?st={}", self.page, self.st),
+        }
     }
 
     /// Step 2, another month (`YYYY-MM`).
@@ -125,6 +140,19 @@ mod tests {
         assert_eq!(links.time("2026-12-01"), "/courses/1/book?st=2&date=2026-12-01");
         assert_eq!(links.confirm("2026-12-01", "2026-12-01T14:00:00Z"), "/courses/1/book?st=2&date=2026-12-01&start=2026-12-01T14:00:00Z");
         assert_eq!(StepLinks::new(EntryPage::Teacher(7), StId(7)).time("2026-12-01"), "/book/7?st=7&date=2026-12-01");
+    }
+
+    #[test]
+    fn a_reschedule_is_carried_through_every_step() {
+        let links = StepLinks::new(EntryPage::Course(1), StId(2)).rescheduling(9);
+        assert_eq!(links.reschedule(), Some(9));
+        assert_eq!(links.date(), "/courses/1/book?st=2&reschedule=9");
+        assert_eq!(links.month("2026-12"), "/courses/1/book?st=2&reschedule=9&month=2026-12");
+        assert_eq!(links.this_week(), "/courses/1/book?st=2&reschedule=9&week=this");
+        assert_eq!(
+            links.confirm("2026-12-01", "2026-12-01T14:00:00Z"),
+            "/courses/1/book?st=2&reschedule=9&date=2026-12-01&start=2026-12-01T14:00:00Z"
+        );
     }
 
     #[test]

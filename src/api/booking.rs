@@ -18,6 +18,7 @@ pub async fn load_booking_page(
     course_id: Option<i32>,
     st_id: Option<StId>,
     #[server(default)] arrived: bool,
+    reschedule: Option<i32>,
 ) -> Result<BookingPage, AppError> {
     use crate::server::{
         analytics::Event,
@@ -25,7 +26,7 @@ pub async fn load_booking_page(
         wizard,
     };
     let (state, student) = (app_state()?, require_student()?);
-    let page = wizard::booking_page(&state.db, &state.catalog, &student, course_id, st_id).await?;
+    let page = wizard::booking_page(&state.db, &state.catalog, &student, (course_id, st_id, reschedule), chrono::Utc::now()).await?;
     if arrived {
         let st_preselected = st_id.is_some();
         state.analytics.record(Some(student.id), Event::PageView { course_id: page.course.id, st_preselected }, chrono::Utc::now());

@@ -5,5 +5,6 @@ pub mod availability;
 pub mod booking;
 pub mod courses;
 pub mod dashboard;
+pub mod sessions;
 pub mod settings;
 pub mod wizard;

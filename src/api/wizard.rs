@@ -3,7 +3,7 @@
 use crate::{
     dto::{
         availability::SlotView,
-        wizard::{Booked, BookedView, ConfirmView, DayTimes, MonthDays},
+        wizard::{Booked, ConfirmView, DayTimes, MonthDays},
         StId,
     },
     error::AppError,
@@ -22,73 +22,79 @@ pub async fn load_next_times(course_id: i32) -> Result<Vec<SlotView>, AppError> 
 }
 
 #[server(endpoint = "load_month_days")]
-pub async fn load_month_days(st_id: StId, month: Option<String>) -> Result<MonthDays, AppError> {
+pub async fn load_month_days(st_id: StId, month: Option<String>, reschedule: Option<i32>) -> Result<MonthDays, AppError> {
     use crate::server::{
         request::{app_state, require_student},
         wizard,
     };
     let (state, student) = (app_state()?, require_student()?);
-    let tutor = wizard::bookable(&state.db, &student, st_id).await?;
-    wizard::month_days(&state.db, &state.settings.booking, &student, &tutor, month.as_deref(), chrono::Utc::now()).await
+    let now = chrono::Utc::now();
+    let tutor = wizard::bookable_for(&state.db, &student, st_id, reschedule, now).await?;
+    wizard::month_days(&state.db, &state.settings.booking, &student, &tutor, month.as_deref(), now).await
 }
 
 #[server(endpoint = "load_day_times")]
-pub async fn load_day_times(st_id: StId, date: String) -> Result<DayTimes, AppError> {
+pub async fn load_day_times(st_id: StId, date: String, reschedule: Option<i32>) -> Result<DayTimes, AppError> {
     use crate::server::{
         request::{app_state, require_student},
         wizard,
     };
     let (state, student) = (app_state()?, require_student()?);
-    let tutor = wizard::bookable(&state.db, &student, st_id).await?;
-    wizard::day_times(&state.db, &state.settings.booking, &student, &tutor, &date, chrono::Utc::now()).await
+    let now = chrono::Utc::now();
+    let tutor = wizard::bookable_for(&state.db, &student, st_id, reschedule, now).await?;
+    wizard::day_times(&state.db, &state.settings.booking, &student, &tutor, &date, now).await
 }
 
 /// "This Week": the bookable times of the next seven days, by date.
 #[server(endpoint = "load_week_times")]
-pub async fn load_week_times(st_id: StId) -> Result<Vec<DayTimes>, AppError> {
+pub async fn load_week_times(st_id: StId, reschedule: Option<i32>) -> Result<Vec<DayTimes>, AppError> {
     use crate::server::{
         request::{app_state, require_student},
         wizard,
     };
     let (state, student) = (app_state()?, require_student()?);
-    let tutor = wizard::bookable(&state.db, &student, st_id).await?;
-    wizard::week_times(&state.db, &state.settings.booking, &student, &tutor, chrono::Utc::now()).await
+    let now = chrono::Utc::now();
+    let tutor = wizard::bookable_for(&state.db, &student, st_id, reschedule, now).await?;
+    wizard::week_times(&state.db, &state.settings.booking, &student, &tutor, now).await
 }
 
 #[server(endpoint = "load_confirm")]
-pub async fn load_confirm(st_id: StId, start: String) -> Result<ConfirmView, AppError> {
+pub async fn load_confirm(st_id: StId, start: String, reschedule: Option<i32>) -> Result<ConfirmView, AppError> {
     use crate::server::{
         request::{app_state, require_student},
         wizard,
     };
     let (state, student) = (app_state()?, require_student()?);
-    let tutor = wizard::bookable(&state.db, &student, st_id).await?;
-    wizard::confirm_view(&state.db, &state.settings.booking, &student, &tutor, &start, chrono::Utc::now()).await
+    let now = chrono::Utc::now();
+    let tutor = wizard::bookable_for(&state.db, &student, st_id, reschedule, now).await?;
+    wizard::confirm_view(&state.db, &state.settings.booking, &student, &tutor, &start, now).await
 }
 
 /// Step 2's choice: records `date_selected` and shows the date's times. `page` is the booking
 /// page the choice was made on (either entry route), where the student continues.
 #[server(endpoint = "select_date")]
-pub async fn select_date(st_id: StId, date: String, page: String) -> Result<(), AppError> {
+pub async fn select_date(st_id: StId, date: String, page: String, reschedule: Option<i32>) -> Result<(), AppError> {
     use crate::server::{
         request::{app_state, require_student},
         wizard,
     };
     let (state, student) = (app_state()?, require_student()?);
-    let next = wizard::select_date(&state.db, &state.analytics, &student, (st_id, &date, &page), chrono::Utc::now()).await?;
+    let choice = wizard::Choice { st_id, value: &date, page: &page, reschedule };
+    let next = wizard::select_date(&state.db, &state.analytics, &student, choice, chrono::Utc::now()).await?;
     leptos_axum::redirect(&next);
     Ok(())
 }
 
 /// Step 3's choice: records `time_selected` and shows the confirmation step.
 #[server(endpoint = "select_time")]
-pub async fn select_time(st_id: StId, start: String, page: String) -> Result<(), AppError> {
+pub async fn select_time(st_id: StId, start: String, page: String, reschedule: Option<i32>) -> Result<(), AppError> {
     use crate::server::{
         request::{app_state, require_student},
         wizard,
     };
     let (state, student) = (app_state()?, require_student()?);
-    let next = wizard::select_time(&state.db, &state.analytics, &student, (st_id, &start, &page), chrono::Utc::now()).await?;
+    let choice = wizard::Choice { st_id, value: &start, page: &page, reschedule };
+    let next = wizard::select_time(&state.db, &state.analytics, &student, choice, chrono::Utc::now()).await?;
     leptos_axum::redirect(&next);
     Ok(())
 }
@@ -112,14 +118,4 @@ pub async fn book_session(
     let session_id = booking::book(&state, &student, &request, chrono::Utc::now()).await?;
     leptos_axum::redirect(&format!("/sessions/{session_id}/booked"));
     Ok(Booked { session_id })
-}
-
-#[server(endpoint = "load_booked")]
-pub async fn load_booked(session_id: i32) -> Result<BookedView, AppError> {
-    use crate::server::{
-        booked,
-        request::{app_state, require_student},
-    };
-    let (state, student) = (app_state()?, require_student()?);
-    booked::booked_view(&state.db, &student, session_id).await
 }

@@ -14,6 +14,17 @@ pub struct BookingPage {
     /// The Student-Teacher named by a `/book/{st_id}` link.
     pub preselected: Option<TeacherCard>,
     pub student_timezone: String,
+    /// When rescheduling (`?reschedule=`): the session being moved.
+    pub moving: Option<MovingSession>,
+}
+
+/// The student's session a reschedule moves: always with its own Student-Teacher.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MovingSession {
+    pub session_id: i32,
+    pub teacher: TeacherCard,
+    /// Its time now, in the student's timezone.
+    pub current: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -17,6 +17,10 @@ pub struct UpcomingSession {
     pub date_label: String,
     pub time_label: String,
     pub video_url: Option<String>,
+    /// The wizard moving this session, while it can still move to another time.
+    pub reschedule_url: Option<String>,
+    /// Begun already: nothing can change.
+    pub started: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

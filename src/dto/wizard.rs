@@ -33,13 +33,15 @@ pub struct DayTimes {
     pub clock_changes: Vec<String>,
 }
 
-/// A session as the confirm step and the confirmation screen both show it, in the student's
-/// timezone.
+/// A session as the confirm step and the session's own pages show it, in the reader's timezone,
+/// with the other person (the Student-Teacher for a student, and the student for them).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionSummary {
     pub course_title: String,
-    pub teacher_name: String,
-    pub teacher_avatar: Avatar,
+    /// "Student-Teacher" or "Student"
+    pub person_role: String,
+    pub person_name: String,
+    pub person_avatar: Avatar,
     /// "Tuesday, December 1, 2026"
     pub date_label: String,
     /// "9:00 AM – 10:00 AM EST"
@@ -61,18 +63,9 @@ pub struct ConfirmView {
     pub timezone_label: String,
     /// Made once per confirm screen, so a retry books once.
     pub idempotency_key: String,
-}
-
-/// The confirmation screen.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BookedView {
-    pub session_id: i32,
-    pub course_id: i32,
-    pub summary: SessionSummary,
-    pub google_url: String,
-    pub outlook_url: String,
-    /// Where to meet: the session's video room.
-    pub video_url: Option<String>,
+    /// When rescheduling: the session being moved, and its time now ("Tuesday, December 8 ·
+    /// 9:00 AM – 10:00 AM EST").
+    pub moving: Option<(i32, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

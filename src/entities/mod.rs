@@ -8,9 +8,11 @@ pub mod login_session;
 pub mod outbox;
 pub mod schedule_later_request;
 pub mod session;
+pub mod session_change;
 pub mod student_teacher;
 pub mod user;
 
 pub use schedule_later_request::RequestStatus;
 pub use session::SessionStatus;
+pub use session_change::{Actor, ChangeKind};
 pub use user::Role;

@@ -17,6 +17,8 @@ pub struct Model {
     pub sent_at: Option<DateTimeUtc>,
     pub last_error: Option<String>,
     pub created_at: DateTimeUtc,
+    /// The session's version the message speaks for; a later change supersedes it.
+    pub sequence: i32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
@@ -28,6 +30,14 @@ pub enum MessageKind {
     TutorConfirmation,
     #[sea_orm(string_value = "reminder")]
     Reminder,
+    #[sea_orm(string_value = "student_rescheduled")]
+    StudentRescheduled,
+    #[sea_orm(string_value = "tutor_rescheduled")]
+    TutorRescheduled,
+    #[sea_orm(string_value = "student_cancelled")]
+    StudentCancelled,
+    #[sea_orm(string_value = "tutor_cancelled")]
+    TutorCancelled,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

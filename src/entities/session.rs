@@ -18,14 +18,19 @@ pub struct Model {
     pub idempotency_key: Option<String>,
     /// The session's video room (`server::video`); none for sessions booked before rooms.
     pub video_url: Option<String>,
+    /// Changes so far (`session_change`): the calendar's SEQUENCE, and the version a change
+    /// must still find to apply.
+    pub sequence: i32,
 }
 
-/// Only scheduled sessions occupy time.
+/// Only scheduled sessions occupy time; a cancel is final.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum SessionStatus {
     #[sea_orm(string_value = "scheduled")]
     Scheduled,
+    #[sea_orm(string_value = "cancelled")]
+    Cancelled,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

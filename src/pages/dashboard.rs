@@ -51,8 +51,8 @@ pub fn DashboardPage() -> impl IntoView {
                                                     view! {
                                                     <li class="list-item">
                                                         <div>
-                                                            <p class="strong">{s.course_title}</p>
-                                                            <p class="muted">{format!("with {}", s.teacher_name)}</p>
+                                                            <p class="strong"><a href=format!("/sessions/{}", s.id)>{s.course_title.clone()}</a></p>
+                                                            <p class="muted">{format!("with {}", s.teacher_name.clone())}</p>
                                                             {s.video_url.map(|url| view! {
                                                                 <a class="video-link" href=url target="_blank" rel="noopener external"
                                                                     aria-label=join>"Join video room"</a>
@@ -61,6 +61,17 @@ pub fn DashboardPage() -> impl IntoView {
                                                         <div class="align-end">
                                                             <p>{s.date_label}</p>
                                                             <p class="muted">{s.time_label}</p>
+                                                            {(!s.started).then(|| {
+                                                                let what = format!("{} with {}", s.course_title, s.teacher_name);
+                                                                view! {
+                                                                    <p class="session-actions">
+                                                                        {s.reschedule_url.map(|url| view! {
+                                                                            <a href=url aria-label=format!("Reschedule {what}")>"Reschedule"</a>
+                                                                        })}
+                                                                        <a href=format!("/sessions/{}/cancel", s.id) aria-label=format!("Cancel {what}")>"Cancel"</a>
+                                                                    </p>
+                                                                }
+                                                            })}
                                                         </div>
                                                     </li>
                                                     }

@@ -1,9 +1,9 @@
 //! One module per route.
-pub mod booked;
 pub mod booking;
 pub mod course;
 pub mod dashboard;
 pub mod login;
 pub mod not_found;
+pub mod session;
 pub mod settings;
 pub mod teacher_profile;

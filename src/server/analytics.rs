@@ -27,6 +27,9 @@ pub enum Event {
     BookingSuccess { session_id: i32 },
     BookingFailed { error_type: &'static str },
     ScheduleLater { course_id: i32 },
+    /// `by` is `student` or `student_teacher`.
+    SessionCancelled { session_id: i32, by: &'static str, late: bool },
+    SessionRescheduled { session_id: i32 },
 }
 
 impl Event {
@@ -44,6 +47,10 @@ impl Event {
             Event::BookingSuccess { session_id } => ("booking_success", serde_json::json!({ "session_id": session_id })),
             Event::BookingFailed { error_type } => ("booking_failed", serde_json::json!({ "error_type": error_type })),
             Event::ScheduleLater { course_id } => ("schedule_later", serde_json::json!({ "course_id": course_id })),
+            Event::SessionCancelled { session_id, by, late } => {
+                ("session_cancelled", serde_json::json!({ "session_id": session_id, "by": by, "late": late }))
+            }
+            Event::SessionRescheduled { session_id } => ("session_rescheduled", serde_json::json!({ "session_id": session_id })),
         }
     }
 }

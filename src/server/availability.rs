@@ -45,13 +45,13 @@ pub fn busy_window(from: NaiveDate, to: NaiveDate) -> (DateTime<Utc>, DateTime<U
 pub async fn tutor_calendars(
     db: &impl ConnectionTrait,
     course_id: i32,
-    only_st: Option<StId>,
+    scope: Scope,
     window: (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<Vec<TutorCalendar>, AppError> {
     let mut query = student_teacher::Entity::find()
         .filter(student_teacher::Column::CourseId.eq(course_id))
         .filter(student_teacher::Column::IsActive.eq(true));
-    if let Some(StId(st_id)) = only_st {
+    if let Some(StId(st_id)) = scope.st_id {
         query = query.filter(student_teacher::Column::Id.eq(st_id));
     }
     let sts = query.all(db).await?;
@@ -72,7 +72,7 @@ pub async fn tutor_calendars(
     let involving_tutors = sea_orm::Condition::any()
         .add(session::Column::TeacherId.is_in(teacher_ids.clone()))
         .add(session::Column::StudentId.is_in(teacher_ids));
-    for s in sessions_overlapping(db, involving_tutors, window).await? {
+    for s in sessions_overlapping(db, involving_tutors, window, scope.moving).await? {
         let interval = Interval { start: s.start_at, end: s.end_at };
         for person in [s.teacher_id, s.student_id] {
             if people.contains_key(&person) {
@@ -94,31 +94,56 @@ pub async fn tutor_calendars(
         .collect())
 }
 
-/// The student's own sessions overlapping `window`, with any tutor in any course.
+/// The student's own sessions overlapping `window`, with any tutor in any course, but for
+/// the session being moved.
 pub async fn student_busy(
     db: &impl ConnectionTrait,
     student_id: i32,
     window: (DateTime<Utc>, DateTime<Utc>),
+    moving: Option<i32>,
 ) -> Result<Vec<Interval>, AppError> {
-    Ok(sessions_overlapping(db, session::Column::StudentId.eq(student_id), window)
+    Ok(sessions_overlapping(db, session::Column::StudentId.eq(student_id), window, moving)
         .await?
         .into_iter()
         .map(|s| Interval { start: s.start_at, end: s.end_at })
         .collect())
 }
 
+/// Scheduled sessions overlapping the window; `moving`, a session being rescheduled, does
+/// not occupy its own old time.
 async fn sessions_overlapping(
     db: &impl ConnectionTrait,
     whose: impl sea_orm::sea_query::IntoCondition,
     (start, end): (DateTime<Utc>, DateTime<Utc>),
+    moving: Option<i32>,
 ) -> Result<Vec<session::Model>, AppError> {
-    Ok(session::Entity::find()
+    let mut query = session::Entity::find()
         .filter(whose)
         .filter(session::Column::Status.eq(SessionStatus::Scheduled))
         .filter(session::Column::StartAt.lt(end))
-        .filter(session::Column::EndAt.gt(start))
-        .all(db)
-        .await?)
+        .filter(session::Column::EndAt.gt(start));
+    if let Some(id) = moving {
+        query = query.filter(session::Column::Id.ne(id));
+    }
+    Ok(query.all(db).await?)
+}
+
+/// Which calendars to load: all of a course's tutors or one, around which of the student's
+/// dates (by default today to the horizon), and the session being moved, if any.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Scope {
+    pub st_id: Option<StId>,
+    pub dates: Option<(NaiveDate, NaiveDate)>,
+    pub moving: Option<i32>,
+}
+
+/// A start a student proposes with a Student-Teacher; `moving` is the student's session it
+/// would move there.
+#[derive(Debug, Clone, Copy)]
+pub struct Proposal {
+    pub st_id: StId,
+    pub start: DateTime<Utc>,
+    pub moving: Option<i32>,
 }
 
 fn weekly_rule(row: &availability::Model) -> Option<WeeklyRule> {
@@ -162,22 +187,21 @@ impl CourseCalendars {
         defaults: &super::config::BookingDefaults,
         student: &user::Model,
         course: &course::Model,
-        st_id: Option<StId>,
-        dates: Option<(NaiveDate, NaiveDate)>,
+        scope: Scope,
         now: DateTime<Utc>,
     ) -> Result<Self, AppError> {
         let viewer = parse_timezone(&student.timezone);
         let today = now.with_timezone(&viewer).date_naive();
         let horizon_end = (now + Duration::days(defaults.horizon_days)).with_timezone(&viewer).date_naive();
-        let (from, to) = dates.unwrap_or((today, horizon_end));
+        let (from, to) = scope.dates.unwrap_or((today, horizon_end));
         let window = busy_window(from, to);
-        let mut calendars = tutor_calendars(db, course.id, st_id, window).await?;
+        let mut calendars = tutor_calendars(db, course.id, scope, window).await?;
         // A student who also teaches the course is not among their own choices.
         calendars.retain(|cal| cal.person.id != student.id);
-        if st_id.is_some() && calendars.is_empty() {
+        if scope.st_id.is_some() && calendars.is_empty() {
             return Err(AppError::NotFound(Subject::StudentTeacher));
         }
-        let mine = student_busy(db, student.id, window).await?;
+        let mine = student_busy(db, student.id, window, scope.moving).await?;
         let policy = defaults.policy(course.session_minutes.into());
         Ok(Self { now, viewer, policy, today, horizon_end, calendars, mine })
     }
@@ -223,7 +247,7 @@ pub async fn month_availability(
 ) -> Result<MonthAvailability, AppError> {
     let (from, to) = month_range(month)?;
     let course = enrolled_course(db, student, course_id).await?;
-    let loaded = CourseCalendars::load(db, defaults, student, &course, st_id, None, now).await?;
+    let loaded = CourseCalendars::load(db, defaults, student, &course, Scope { st_id, ..Scope::default() }, now).await?;
     let mut slots = Vec::new();
     let mut days = std::collections::BTreeSet::new();
     for cal in &loaded.calendars {
@@ -252,27 +276,27 @@ pub async fn next_by_tutor(
     now: DateTime<Utc>,
 ) -> Result<Vec<SlotView>, AppError> {
     let course = enrolled_course(db, student, course_id).await?;
-    let loaded = CourseCalendars::load(db, defaults, student, &course, None, None, now).await?;
+    let loaded = CourseCalendars::load(db, defaults, student, &course, Scope::default(), now).await?;
     Ok(loaded.first_bookable().iter().map(|(st_id, slot)| slot_view(*st_id, slot)).collect())
 }
 
-/// Whether `start` can be booked now by `student` with the Student-Teacher `st`, asked of the
-/// same engine that listed it: the slot, or why not. The confirm step and the booking's
-/// transaction both ask here, so a time the page confirms is a time the commit accepts.
+/// Whether `proposal` can be booked now by `student`, asked of the same engine that listed it:
+/// the slot, or why not. The confirm step and the transactions that book or move a session all
+/// ask here, so a time the page confirms is a time the commit accepts.
 pub async fn check_start(
     db: &impl ConnectionTrait,
     defaults: &super::config::BookingDefaults,
     student: &user::Model,
     course: &course::Model,
-    st_id: StId,
-    start: DateTime<Utc>,
+    proposal: &Proposal,
     now: DateTime<Utc>,
 ) -> Result<Slot, AppError> {
-    let date = start.with_timezone(&parse_timezone(&student.timezone)).date_naive();
+    let date = proposal.start.with_timezone(&parse_timezone(&student.timezone)).date_naive();
     // Only the busy times around that date: the booking's transaction reads no more than it must.
-    let loaded = CourseCalendars::load(db, defaults, student, course, Some(st_id), Some((date, date)), now).await?;
+    let scope = Scope { st_id: Some(proposal.st_id), dates: Some((date, date)), moving: proposal.moving };
+    let loaded = CourseCalendars::load(db, defaults, student, course, scope, now).await?;
     let calendar = loaded.calendars.first().ok_or(AppError::NotFound(Subject::StudentTeacher))?;
-    check_slot(&loaded.query(calendar, date, date), start).map_err(|rejection| match rejection {
+    check_slot(&loaded.query(calendar, date, date), proposal.start).map_err(|rejection| match rejection {
         SlotRejection::Unavailable => AppError::SlotUnavailable,
         SlotRejection::StudentBusy => AppError::StudentConflict,
     })

@@ -1,54 +1,149 @@
-//! A booked session as its own student sees it: the confirmation screen and the `.ics` file.
+//! A booked session as its two people see it: its page (with what a change would cost now)
+//! and its `.ics` file, both showing the session as it is.
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::{calendar_file::CalendarEntry, presentation::session_summary, queries::find_course, timezones::parse_timezone};
+use super::{
+    calendar_file::CalendarEntry,
+    changes::{is_late, participant, was_late},
+    config::BookingDefaults,
+    presentation::session_summary,
+    queries::find_course,
+    timezones::parse_timezone,
+};
 use crate::{
-    dto::wizard::BookedView,
-    entities::{course, session, user},
+    dto::{
+        sessions::{ChangeTerms, Party, SessionState, SessionView},
+        StId,
+    },
+    entities::{course, session, session_change, student_teacher, user, Actor, ChangeKind, SessionStatus},
     error::{AppError, Subject},
+    urls::{EntryPage, StepLinks},
 };
 
-/// A session with its tutor and course, found only for its own student.
-async fn own_session(
-    db: &impl ConnectionTrait,
-    student: &user::Model,
-    session_id: i32,
-) -> Result<(session::Model, user::Model, course::Model), AppError> {
-    let not_found = || AppError::NotFound(Subject::Session);
-    let s = session::Entity::find_by_id(session_id).one(db).await?.filter(|s| s.student_id == student.id).ok_or_else(not_found)?;
-    let teacher = user::Entity::find_by_id(s.teacher_id).one(db).await?.ok_or_else(not_found)?;
-    let course = find_course(db, s.course_id).await?;
-    Ok((s, teacher, course))
+/// A session with its people and course, found only for one of its two people.
+struct Seen {
+    session: session::Model,
+    actor: Actor,
+    student: user::Model,
+    tutor: user::Model,
+    course: course::Model,
 }
 
+impl Seen {
+    async fn load(db: &impl ConnectionTrait, viewer: &user::Model, session_id: i32) -> Result<Self, AppError> {
+        let (session, actor) = participant(db, viewer, session_id).await?;
+        let person = |id| async move { user::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound(Subject::Session)) };
+        let (student, tutor) = (person(session.student_id).await?, person(session.teacher_id).await?);
+        let course = find_course(db, session.course_id).await?;
+        Ok(Self { session, actor, student, tutor, course })
+    }
+
+    fn title(&self) -> String {
+        format!("{} with {}", self.course.title, self.tutor.name)
+    }
+}
+
+/// One event for every calendar, in its current state.
 pub fn calendar_entry<'a>(s: &'a session::Model, title: &'a str) -> CalendarEntry<'a> {
-    CalendarEntry { session_id: s.id, title, start: s.start_at, end: s.end_at, details: &s.note, location: s.video_url.as_deref() }
+    CalendarEntry {
+        session_id: s.id,
+        title,
+        start: s.start_at,
+        end: s.end_at,
+        details: &s.note,
+        location: s.video_url.as_deref(),
+        sequence: s.sequence,
+        cancelled: s.status == SessionStatus::Cancelled,
+    }
 }
 
-/// The confirmation screen of a session, for its own student only.
-pub async fn booked_view(db: &impl ConnectionTrait, student: &user::Model, session_id: i32) -> Result<BookedView, AppError> {
-    let (s, teacher, course) = own_session(db, student, session_id).await?;
-    let title = format!("{} with {}", course.title, teacher.name);
-    let entry = calendar_entry(&s, &title);
-    Ok(BookedView {
+/// The session's page, for its student or its Student-Teacher, at `now`.
+pub async fn session_view(
+    db: &impl ConnectionTrait,
+    defaults: &BookingDefaults,
+    viewer: &user::Model,
+    session_id: i32,
+    now: DateTime<Utc>,
+) -> Result<SessionView, AppError> {
+    let seen = Seen::load(db, viewer, session_id).await?;
+    let s = &seen.session;
+    let zone = parse_timezone(&viewer.timezone);
+    let (party, other) = match seen.actor {
+        Actor::Student => (Party::Student, ("Student-Teacher", &seen.tutor)),
+        Actor::StudentTeacher => (Party::StudentTeacher, ("Student", &seen.student)),
+    };
+    let state = if s.status == SessionStatus::Cancelled {
+        let cancel = session_change::Entity::find()
+            .filter(session_change::Column::SessionId.eq(s.id))
+            .filter(session_change::Column::Kind.eq(ChangeKind::Cancelled))
+            .one(db)
+            .await?;
+        let by = match cancel.as_ref().map(|c| c.actor) {
+            Some(actor) if actor == seen.actor => "You".to_owned(),
+            Some(Actor::Student) => seen.student.name.clone(),
+            _ => seen.tutor.name.clone(),
+        };
+        SessionState::Cancelled { by, reason: cancel.as_ref().and_then(|c| c.reason.clone()), late: cancel.is_some_and(|c| c.late) }
+    } else if now >= s.start_at {
+        SessionState::Started
+    } else {
+        SessionState::Scheduled
+    };
+    let terms = match state {
+        SessionState::Scheduled => Some(terms(seen.actor, s, defaults, was_late(db, s.id).await?, zone, now)),
+        _ => None,
+    };
+    let reschedule_url = match (&state, seen.actor) {
+        (SessionState::Scheduled, Actor::Student) => {
+            let st = student_teacher::Entity::find()
+                .filter(student_teacher::Column::UserId.eq(s.teacher_id))
+                .filter(student_teacher::Column::CourseId.eq(s.course_id))
+                .filter(student_teacher::Column::IsActive.eq(true))
+                .one(db)
+                .await?;
+            st.map(|st| StepLinks::new(EntryPage::Course(s.course_id), StId(st.id)).rescheduling(s.id).date())
+        }
+        _ => None,
+    };
+    let title = seen.title();
+    let entry = calendar_entry(s, &title);
+    Ok(SessionView {
         session_id: s.id,
-        summary: session_summary(&course, &teacher, (s.start_at, s.end_at), parse_timezone(&student.timezone)),
-        course_id: course.id,
+        course_id: s.course_id,
+        party,
+        summary: session_summary(&seen.course, other, (s.start_at, s.end_at), zone),
+        state,
+        terms,
+        reschedule_url,
         google_url: entry.google_link(),
         outlook_url: entry.outlook_link(),
         video_url: s.video_url.clone(),
     })
 }
 
-/// The session's `.ics` file, for its own student.
-pub async fn calendar_file(
-    db: &impl ConnectionTrait,
-    student: &user::Model,
-    session_id: i32,
-    now: DateTime<Utc>,
-) -> Result<String, AppError> {
-    let (s, teacher, course) = own_session(db, student, session_id).await?;
-    let title = format!("{} with {}", course.title, teacher.name);
-    Ok(calendar_entry(&s, &title).ics(now))
+/// What a cancel now costs `actor`, in words for a reader in `zone`.
+fn terms(actor: Actor, s: &session::Model, defaults: &BookingDefaults, already_late: bool, zone: chrono_tz::Tz, now: DateTime<Utc>) -> ChangeTerms {
+    let free = defaults.free_cancel();
+    let late = is_late(actor, s.start_at, now, free, already_late);
+    let hours = defaults.free_cancel_hours;
+    let explanation = match actor {
+        Actor::StudentTeacher => "If you cancel, your student gets this session back and is told at once.".to_owned(),
+        Actor::Student if already_late => {
+            format!("This session was moved less than {hours} hours before its start, so cancelling it counts it as used.")
+        }
+        Actor::Student if late => format!("It is less than {hours} hours before the start: if you cancel now, this session counts as used."),
+        Actor::Student => {
+            let until = (s.start_at - free).with_timezone(&zone).format("%A, %B %-d at %-I:%M %p %Z");
+            format!("Free to cancel or reschedule until {until} ({hours} hours before the start). After that, a cancel counts the session as used.")
+        }
+    };
+    ChangeTerms { late, explanation }
+}
+
+/// The session's `.ics` file, as it is now (a cancelled one says so), for either of its people.
+pub async fn calendar_file(db: &impl ConnectionTrait, viewer: &user::Model, session_id: i32, now: DateTime<Utc>) -> Result<String, AppError> {
+    let seen = Seen::load(db, viewer, session_id).await?;
+    let title = seen.title();
+    Ok(calendar_entry(&seen.session, &title).ics(now))
 }

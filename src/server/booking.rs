@@ -9,14 +9,14 @@
 //!   same person take turns while others proceed side by side (an exclusion constraint alone
 //!   deadlocks under contention: BENCHMARKS.md).
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::{
     analytics::Event,
-    availability::check_start,
+    availability::{check_start, Proposal},
     db,
     enrollment::require_enrolled,
-    input::{line_feeds, parse_start},
+    input::{self, free_text, parse_start},
     outbox,
     queries::{find_course, teacher_of_another},
     state::AppState,
@@ -44,21 +44,9 @@ impl BookingRequest {
     /// Checks the endpoint's fields; each refusal names its field.
     pub fn parse(st_id: StId, start: &str, reminders: bool, note: Option<String>, idempotency_key: &str) -> Result<Self, AppError> {
         let start = parse_start(start)?;
-        // One kind of line break, whatever the browser or client sent.
-        let note = line_feeds(&note.unwrap_or_default()).trim().to_owned();
-        if note.chars().count() > NOTE_MAX_CHARS {
-            return Err(AppError::invalid("note", format!("A note can be at most {NOTE_MAX_CHARS} characters.")));
-        }
-        // Line breaks and tabs are writing; other control characters are not (and PostgreSQL
-        // refuses NUL in text).
-        if note.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t')) {
-            return Err(AppError::invalid("note", "A note cannot contain control characters."));
-        }
-        let key_ok = (8..=64).contains(&idempotency_key.len()) && idempotency_key.bytes().all(|b| b.is_ascii_graphic());
-        if !key_ok {
-            return Err(AppError::invalid("idempotency_key", "Expected 8 to 64 visible ASCII characters."));
-        }
-        Ok(Self { st_id, start, reminders, note, idempotency_key: idempotency_key.to_owned() })
+        let note = free_text("note", "A note", &note.unwrap_or_default(), NOTE_MAX_CHARS)?;
+        let idempotency_key = input::idempotency_key(idempotency_key)?;
+        Ok(Self { st_id, start, reminders, note, idempotency_key })
     }
 }
 
@@ -97,13 +85,14 @@ async fn commit(state: &AppState, student: &user::Model, request: &BookingReques
     let datetime = request.start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     state.analytics.record(Some(student.id), Event::BookingAttempted { course_id: st.course_id, st_id: StId(st.id), datetime }, now);
     require_enrolled(&txn, student, st.course_id).await?;
-    lock_people(&txn, [st.user_id, student.id]).await?;
+    db::lock_people(&txn, [st.user_id, student.id]).await?;
     // A request with the same key may have committed while this one waited for the lock.
     if let Some(id) = booked_with_key(&txn, student.id, &request.idempotency_key).await? {
         return Ok(Committed::Earlier(id));
     }
     let course = find_course(&txn, st.course_id).await?;
-    let slot = check_start(&txn, &state.settings.booking, student, &course, request.st_id, request.start, now).await?;
+    let proposal = Proposal { st_id: request.st_id, start: request.start, moving: None };
+    let slot = check_start(&txn, &state.settings.booking, student, &course, &proposal, now).await?;
     let inserted = session::ActiveModel {
         course_id: Set(course.id),
         student_id: Set(student.id),
@@ -123,24 +112,6 @@ async fn commit(state: &AppState, student: &user::Model, request: &BookingReques
     outbox::enqueue(&txn, &inserted, &state.settings.notifications.reminder_minutes, now).await?;
     txn.commit().await?;
     Ok(Committed::New(inserted.id))
-}
-
-/// Locks the people a booking involves, so that bookings touching either take turns. SQLite
-/// needs nothing here: its write transaction already excludes every other writer.
-async fn lock_people(txn: &impl ConnectionTrait, mut ids: [i32; 2]) -> Result<(), AppError> {
-    if txn.get_database_backend() == DbBackend::Postgres {
-        ids.sort_unstable();
-        user::Entity::find()
-            .select_only()
-            .column(user::Column::Id)
-            .filter(user::Column::Id.is_in(ids))
-            .order_by_asc(user::Column::Id)
-            .lock_exclusive()
-            .into_tuple::<i32>()
-            .all(txn)
-            .await?;
-    }
-    Ok(())
 }
 
 async fn booked_with_key(db: &impl ConnectionTrait, student_id: i32, key: &str) -> Result<Option<i32>, AppError> {

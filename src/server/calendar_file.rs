@@ -15,6 +15,10 @@ pub struct CalendarEntry<'a> {
     pub details: &'a str,
     /// The video room, where the session takes place.
     pub location: Option<&'a str>,
+    /// How many times the session has changed (RFC 5545 SEQUENCE): a calendar takes an update
+    /// only when it is higher than the one it holds.
+    pub sequence: i32,
+    pub cancelled: bool,
 }
 
 /// Who an emailed invitation is from and for (RFC 5546's ORGANIZER and ATTENDEE).
@@ -37,7 +41,9 @@ impl CalendarEntry<'_> {
             .starts(self.start)
             .ends(self.end)
             .summary(&text_value(self.title))
-            .description(&text_value(self.details));
+            .description(&text_value(self.details))
+            .add_property("SEQUENCE", self.sequence.to_string())
+            .add_property("STATUS", if self.cancelled { "CANCELLED" } else { "CONFIRMED" });
         if let Some(room) = self.location.map(uri_value) {
             event.location(&text_value(&room)).add_property("URL", &room);
         }
@@ -49,16 +55,26 @@ impl CalendarEntry<'_> {
         Calendar::new().push(self.event(stamp).done()).done().to_string()
     }
 
-    /// The invitation an email carries (`text/calendar; method=REQUEST`): the same event, with
-    /// the same UID as the download, so a calendar that has one updates it with the other.
+    /// The iTIP method (RFC 5546) of an emailed update: a new or moved session is a request, a
+    /// cancelled one a cancel.
+    pub fn method(&self) -> &'static str {
+        if self.cancelled {
+            "CANCEL"
+        } else {
+            "REQUEST"
+        }
+    }
+
+    /// The invitation an email carries (`text/calendar; method=…`): the same event, with the
+    /// same UID as the download, so a calendar that has one updates it with the other.
     pub fn invitation(&self, stamp: DateTime<Utc>, invitation: &Invitation) -> String {
         let mut event = self.event(stamp);
-        event.add_property("ORGANIZER", format!("mailto:{}", uri_value(invitation.organizer))).add_property("SEQUENCE", "0");
+        event.add_property("ORGANIZER", format!("mailto:{}", uri_value(invitation.organizer)));
         for attendee in invitation.attendees {
             event.add_multi_property("ATTENDEE", &format!("mailto:{}", uri_value(attendee)));
         }
         let mut calendar = Calendar::new();
-        calendar.append_property(("METHOD", "REQUEST"));
+        calendar.append_property(("METHOD", self.method()));
         calendar.push(event.done()).done().to_string()
     }
 
@@ -115,6 +131,8 @@ mod tests {
             end: Utc.with_ymd_and_hms(2026, 12, 1, 15, 0, 0).unwrap(),
             details: "Note: chapter 3 & 4",
             location: Some("https://meet.jit.si/peertutor-abc"),
+            sequence: 0,
+            cancelled: false,
         }
     }
 
@@ -172,6 +190,37 @@ mod tests {
             assert_eq!(event.get_description(), Some("see you\nATTENDEE:mailto:evil@evil.test\nEND:VEVENT\nBEGIN:VEVENT; a, b \\ c"));
             let attendees = event.multi_properties().get("ATTENDEE").map_or(0, Vec::len);
             assert!(attendees <= 2 && !file.lines().any(|l| l.starts_with("ATTENDEE:mailto:evil")), "{file}");
+        }
+    }
+
+    /// Read back by a parser: a move is a request with a higher SEQUENCE for the same UID, a
+    /// cancel a CANCEL with STATUS:CANCELLED, and the download says the same.
+    #[test]
+    fn updates_keep_the_uid_and_raise_the_sequence() {
+        let stamp = Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap();
+        let invitation = Invitation { organizer: "bookings@peertutor.test", attendees: ["maya@student.test", "tom@tutor.test"] };
+        let parsed = |file: String| -> (Option<String>, icalendar::Event) {
+            let calendar: icalendar::Calendar = file.parse().expect("parses back");
+            let method = calendar.properties.iter().find(|p| p.key() == "METHOD").map(|p| p.value().to_owned());
+            let event = calendar.components.iter().find_map(|c| c.as_event()).expect("one event").clone();
+            (method, event)
+        };
+        let moved = CalendarEntry { sequence: 2, start: entry().start + chrono::Duration::days(1), ..entry() };
+        let (method, event) = parsed(moved.invitation(stamp, &invitation));
+        assert_eq!(method.as_deref(), Some("REQUEST"));
+        assert_eq!(event.get_uid(), Some("session-42@session-booking"));
+        assert_eq!(event.property_value("SEQUENCE"), Some("2"));
+        assert_eq!(event.property_value("STATUS"), Some("CONFIRMED"));
+        assert_eq!(event.property_value("DTSTART"), Some("20261202T140000Z"));
+        assert_eq!(event.property_value("DTSTAMP"), Some("20261126T090000Z"));
+
+        let cancelled = CalendarEntry { sequence: 3, cancelled: true, ..moved };
+        for (file, expected_method) in [(cancelled.invitation(stamp, &invitation), Some("CANCEL")), (cancelled.ics(stamp), None)] {
+            let (method, event) = parsed(file);
+            assert_eq!(method.as_deref(), expected_method);
+            assert_eq!(event.get_uid(), Some("session-42@session-booking"));
+            assert_eq!(event.property_value("SEQUENCE"), Some("3"));
+            assert_eq!(event.property_value("STATUS"), Some("CANCELLED"));
         }
     }
 

@@ -26,6 +26,11 @@ impl CourseEntry {
     pub fn teachers_for(&self, student_id: i32) -> Vec<TeacherCard> {
         self.teachers.iter().filter(|(teacher, _)| *teacher != student_id).map(|(_, card)| card.clone()).collect()
     }
+
+    /// The active Student-Teacher of this course who is the user `teacher_id`.
+    pub fn teacher_by_user(&self, teacher_id: i32) -> Option<&TeacherCard> {
+        self.teachers.iter().find(|(teacher, _)| *teacher == teacher_id).map(|(_, card)| card)
+    }
 }
 
 #[derive(Clone)]

@@ -76,9 +76,21 @@ pub struct BookingDefaults {
     pub buffer_minutes: i64,
     pub minimum_notice_minutes: i64,
     pub horizon_days: i64,
+    /// A student's cancel or reschedule this long before the start is free; later, the
+    /// session counts as used (docs/booking-contract.md §7).
+    #[serde(default = "default_free_cancel_hours")]
+    pub free_cancel_hours: u32,
+}
+
+fn default_free_cancel_hours() -> u32 {
+    24
 }
 
 impl BookingDefaults {
+    pub fn free_cancel(&self) -> chrono::Duration {
+        chrono::Duration::hours(self.free_cancel_hours.into())
+    }
+
     /// The slot engine's policy for sessions of `duration_minutes`.
     pub fn policy(&self, duration_minutes: i64) -> crate::slots::Policy {
         crate::slots::Policy {
@@ -141,6 +153,7 @@ impl Settings {
         set(&mut self.booking.buffer_minutes, "BOOKING_BUFFER_MINUTES", &env)?;
         set(&mut self.booking.minimum_notice_minutes, "BOOKING_MINIMUM_NOTICE_MINUTES", &env)?;
         set(&mut self.booking.horizon_days, "BOOKING_HORIZON_DAYS", &env)?;
+        set(&mut self.booking.free_cancel_hours, "BOOKING_FREE_CANCEL_HOURS", &env)?;
         let mail = &mut self.notifications;
         if let Some(url) = env("BOOKING_SMTP_URL") {
             mail.smtp_url = Some(url).filter(|u| !u.is_empty());
@@ -189,6 +202,10 @@ impl Settings {
         }
         if !(mail.video_base_url.starts_with("https://") || mail.video_base_url.starts_with("http://")) {
             return invalid("video_base_url", format!("{:?} is not an http(s) URL", mail.video_base_url));
+        }
+        if self.booking.free_cancel_hours > 24 * 365 {
+            let message = format!("{} hours is more than a year", self.booking.free_cancel_hours);
+            return Err(ConfigError::Invalid { section: "booking", field: "free_cancel_hours", message });
         }
         self.booking.policy(60).validate().map_err(|e| ConfigError::Invalid { section: "booking", field: e.field, message: e.problem })
     }

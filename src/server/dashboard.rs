@@ -11,8 +11,10 @@ use super::{
 };
 use crate::{
     dto::dashboard::{Dashboard, DashboardCourse, OpenRequest, UpcomingSession},
-    entities::{course, enrollment, schedule_later_request as request, session, user, RequestStatus, SessionStatus},
+    dto::StId,
+    entities::{course, enrollment, schedule_later_request as request, session, student_teacher, user, RequestStatus, SessionStatus},
     error::AppError,
+    urls::{EntryPage, StepLinks},
 };
 
 pub async fn dashboard(db: &impl ConnectionTrait, student: &user::Model, now: DateTime<Utc>) -> Result<Dashboard, AppError> {
@@ -45,6 +47,15 @@ pub async fn dashboard(db: &impl ConnectionTrait, student: &user::Model, now: Da
         .map(|c| (c.id, c))
         .collect();
     let teachers = users_by_id(db, sessions.iter().map(|s| s.teacher_id)).await?;
+    // Each session's Student-Teacher row, for the wizard that moves it (active ones only).
+    let st_ids: HashMap<(i32, i32), i32> = student_teacher::Entity::find()
+        .filter(student_teacher::Column::UserId.is_in(sessions.iter().map(|s| s.teacher_id).collect::<Vec<_>>()))
+        .filter(student_teacher::Column::IsActive.eq(true))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|st| ((st.user_id, st.course_id), st.id))
+        .collect();
 
     let mut dashboard_courses: Vec<DashboardCourse> = course_ids
         .iter()
@@ -67,6 +78,11 @@ pub async fn dashboard(db: &impl ConnectionTrait, student: &user::Model, now: Da
                 date_label,
                 time_label,
                 video_url: s.video_url.clone(),
+                reschedule_url: st_ids
+                    .get(&(s.teacher_id, s.course_id))
+                    .filter(|_| s.start_at > now)
+                    .map(|st| StepLinks::new(EntryPage::Course(s.course_id), StId(*st)).rescheduling(s.id).date()),
+                started: s.start_at <= now,
             }
         })
         .collect();

@@ -1,13 +1,13 @@
 //! Connecting to SQLite or PostgreSQL and bringing the schema up to date.
 use sea_orm::{
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode, TransactionOptions,
-    TransactionTrait,
+    ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
 
-use crate::migrations::Migrator;
+use crate::{entities::user, migrations::Migrator};
 
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     if let Some(path) = sqlite_file(url) {
@@ -48,6 +48,25 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
     let sqlite_transaction_mode = (db.get_database_backend() == DbBackend::Sqlite).then_some(SqliteTransactionMode::Immediate);
     db.begin_with_options(TransactionOptions { sqlite_transaction_mode, ..Default::default() }).await
+}
+
+/// Locks the people a booking or a change to a session involves (`users` rows, `FOR UPDATE`,
+/// in id order so two transactions cannot deadlock), so that transactions touching either take
+/// turns. SQLite needs nothing here: its write transaction already excludes every other writer.
+pub async fn lock_people(txn: &impl ConnectionTrait, mut ids: [i32; 2]) -> Result<(), DbErr> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        ids.sort_unstable();
+        user::Entity::find()
+            .select_only()
+            .column(user::Column::Id)
+            .filter(user::Column::Id.is_in(ids))
+            .order_by_asc(user::Column::Id)
+            .lock_exclusive()
+            .into_tuple::<i32>()
+            .all(txn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// An insert that a unique index may refuse because the same row already exists (a double

@@ -16,6 +16,29 @@ pub fn line_feeds(text: &str) -> String {
     text.replace("\r\n", "\n").replace('\r', "\n")
 }
 
+/// Words a person wrote for another (a note, a reason): one kind of line break, trimmed, at
+/// most `max_chars` characters; line breaks and tabs are writing, other control characters are
+/// not (and PostgreSQL refuses NUL in text). `noun` names it in the refusal ("A note …").
+pub fn free_text(field: &str, noun: &str, text: &str, max_chars: usize) -> Result<String, AppError> {
+    let text = line_feeds(text).trim().to_owned();
+    if text.chars().count() > max_chars {
+        return Err(AppError::invalid(field, format!("{noun} can be at most {max_chars} characters.")));
+    }
+    if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t')) {
+        return Err(AppError::invalid(field, format!("{noun} cannot contain control characters.")));
+    }
+    Ok(text)
+}
+
+/// A request's key as a confirm screen made it: 8 to 64 visible ASCII characters.
+pub fn idempotency_key(key: &str) -> Result<String, AppError> {
+    if (8..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()) {
+        Ok(key.to_owned())
+    } else {
+        Err(AppError::invalid("idempotency_key", "Expected 8 to 64 visible ASCII characters."))
+    }
+}
+
 /// A start time as the wizard's URLs and the booking endpoint carry it (RFC 3339).
 pub fn parse_start(start: &str) -> Result<DateTime<Utc>, AppError> {
     DateTime::parse_from_rfc3339(start)

@@ -1,5 +1,5 @@
-//! Email: the confirmation to both people, with a calendar invitation, and the student's
-//! reminders. A background task sends what the outbox (`server::outbox`) holds: over SMTP with
+//! Email: the confirmation to both people, with a calendar invitation, the student's
+//! reminders, and each change (a move, a cancel) to both, with the calendar's update. A background task sends what the outbox (`server::outbox`) holds: over SMTP with
 //! lettre when `BOOKING_SMTP_URL` is set, else into `.eml` files under `mail_dir`, so a
 //! newcomer can open what would have been sent.
 use chrono::{DateTime, Utc};
@@ -7,7 +7,7 @@ use lettre::{
     message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart},
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
 };
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use std::{path::PathBuf, sync::Arc, time::Duration};
 use tokio::sync::Notify;
 
@@ -22,7 +22,7 @@ use super::{
 use crate::entities::{
     course,
     outbox::{MessageKind, Model as OutboxMessage},
-    session, user, SessionStatus,
+    session, session_change, user, Actor, ChangeKind, SessionStatus,
 };
 
 /// How often the worker looks for due messages when nothing wakes it (reminders, retries).
@@ -108,7 +108,7 @@ async fn deliver_due(db: &DatabaseConnection, transport: &Transport, context: &C
             }
             let sent = match compose(db, context, &message).await {
                 Ok(Some((email, file_name))) => transport.send(email, &file_name).await,
-                // The session is gone or no longer scheduled: nothing to say.
+                // The session is gone, or changed since: nothing (more) to say.
                 Ok(None) => Ok(()),
                 Err(problem) => Err(problem),
             };
@@ -123,59 +123,99 @@ async fn deliver_due(db: &DatabaseConnection, transport: &Transport, context: &C
     }
 }
 
-/// The email an outbox row stands for, and the file name it gets without SMTP.
+/// The email an outbox row stands for, and the file name it gets without SMTP. A message
+/// speaks for one version of its session: once the session has changed again, the later
+/// change's own message says what is true, and this one is not sent.
 async fn compose(db: &DatabaseConnection, context: &Context, message: &OutboxMessage) -> Result<Option<(Message, String)>, String> {
-    let found = load(db, message.session_id).await.map_err(|e| e.to_string())?;
-    let Some((s, student, tutor, course)) = found else { return Ok(None) };
-    if s.status != SessionStatus::Scheduled {
+    let found = load(db, message.session_id, message.sequence).await.map_err(|e| e.to_string())?;
+    let Some(Found { session: s, student, tutor, course, change }) = found else { return Ok(None) };
+    if s.sequence != message.sequence || (s.status != SessionStatus::Scheduled && !is_cancel(message.kind)) {
         return Ok(None);
     }
-    let email = render(context, message.kind, &s, &student, &tutor, &course, Utc::now())?;
-    let who = match message.kind {
+    let people = People { student: &student, tutor: &tutor, course: &course };
+    let email = render(context, message.kind, &s, change.as_ref(), &people, Utc::now())?;
+    let what = match message.kind {
         MessageKind::TutorConfirmation => "tutor",
         MessageKind::StudentConfirmation => "student",
         MessageKind::Reminder => "reminder",
+        MessageKind::StudentRescheduled => "student-moved",
+        MessageKind::TutorRescheduled => "tutor-moved",
+        MessageKind::StudentCancelled => "student-cancelled",
+        MessageKind::TutorCancelled => "tutor-cancelled",
     };
-    Ok(Some((email, format!("session-{}-{who}-{}.eml", s.id, message.id))))
+    Ok(Some((email, format!("session-{}-{what}-{}.eml", s.id, message.id))))
 }
 
-async fn load(
-    db: &DatabaseConnection,
-    session_id: i32,
-) -> Result<Option<(session::Model, user::Model, user::Model, course::Model)>, sea_orm::DbErr> {
+fn is_cancel(kind: MessageKind) -> bool {
+    matches!(kind, MessageKind::StudentCancelled | MessageKind::TutorCancelled)
+}
+
+fn to_tutor(kind: MessageKind) -> bool {
+    matches!(kind, MessageKind::TutorConfirmation | MessageKind::TutorRescheduled | MessageKind::TutorCancelled)
+}
+
+struct Found {
+    session: session::Model,
+    student: user::Model,
+    tutor: user::Model,
+    course: course::Model,
+    /// The change that made version `sequence`, if one did.
+    change: Option<session_change::Model>,
+}
+
+async fn load(db: &DatabaseConnection, session_id: i32, sequence: i32) -> Result<Option<Found>, sea_orm::DbErr> {
     let Some(s) = session::Entity::find_by_id(session_id).one(db).await? else { return Ok(None) };
     let student = user::Entity::find_by_id(s.student_id).one(db).await?;
     let tutor = user::Entity::find_by_id(s.teacher_id).one(db).await?;
     let course = course::Entity::find_by_id(s.course_id).one(db).await?;
-    Ok(student.zip(tutor).zip(course).map(|((student, tutor), course)| (s, student, tutor, course)))
+    let change = session_change::Entity::find()
+        .filter(session_change::Column::SessionId.eq(session_id))
+        .filter(session_change::Column::Sequence.eq(sequence))
+        .one(db)
+        .await?;
+    Ok(student.zip(tutor).zip(course).map(|((student, tutor), course)| Found { session: s, student, tutor, course, change }))
 }
 
-/// One message, in its reader's own timezone, as plain text and HTML; a confirmation carries
-/// the calendar invitation.
+/// A session's two people and its course.
+struct People<'a> {
+    student: &'a user::Model,
+    tutor: &'a user::Model,
+    course: &'a course::Model,
+}
+
+/// One message, in its reader's own timezone, as plain text and HTML; all but a reminder carry
+/// the calendar's update: the invitation, its move, or its cancel.
 fn render(
     context: &Context,
     kind: MessageKind,
     s: &session::Model,
-    student: &user::Model,
-    tutor: &user::Model,
-    course: &course::Model,
+    change: Option<&session_change::Model>,
+    people: &People,
     now: DateTime<Utc>,
 ) -> Result<Message, String> {
-    let (reader, other, other_role) = match kind {
-        MessageKind::TutorConfirmation => (tutor, student, "Student"),
-        MessageKind::StudentConfirmation | MessageKind::Reminder => (student, tutor, "Student-Teacher"),
-    };
+    let People { student, tutor, course } = *people;
+    let (reader, other, other_role) = if to_tutor(kind) { (tutor, student, "Student") } else { (student, tutor, "Student-Teacher") };
     let zone = parse_timezone(&reader.timezone);
     let (date, time) = session_labels(s.start_at, s.end_at, zone);
+    let by_reader = change.is_some_and(|c| (c.actor == Actor::StudentTeacher) == to_tutor(kind));
     let subject = match kind {
         MessageKind::StudentConfirmation => format!("Session booked: {} with {}, {date}", course.title, tutor.name),
         MessageKind::TutorConfirmation => format!("New session: {} with {}, {date}", course.title, student.name),
         MessageKind::Reminder => format!("Reminder: {} with {}, {date}, {time}", course.title, tutor.name),
+        MessageKind::StudentRescheduled | MessageKind::TutorRescheduled => {
+            format!("Session moved: {} with {}, now {date}, {time}", course.title, other.name)
+        }
+        MessageKind::StudentCancelled | MessageKind::TutorCancelled => format!("Session cancelled: {} with {}, {date}", course.title, other.name),
     };
     let opening = match kind {
         MessageKind::StudentConfirmation => "Your session is booked.".to_owned(),
         MessageKind::TutorConfirmation => format!("{} booked a session with you.", student.name),
         MessageKind::Reminder => "A reminder of your upcoming session.".to_owned(),
+        MessageKind::StudentRescheduled => "Your session has moved to a new time.".to_owned(),
+        MessageKind::TutorRescheduled => format!("{} moved their session with you to a new time.", student.name),
+        _ if by_reader => "You cancelled this session.".to_owned(),
+        MessageKind::StudentCancelled => format!("{} cancelled your session. It does not count against your sessions.", tutor.name),
+        _ => format!("{} cancelled their session with you. The time is free again.", student.name),
     };
     let mut facts = vec![
         ("Course", course.title.clone()),
@@ -184,35 +224,57 @@ fn render(
         ("Time", format!("{time} ({})", timezone_label(&reader.timezone))),
         ("Length", format!("{} minutes", course.session_minutes)),
     ];
+    if let Some(c) = change {
+        if c.kind == ChangeKind::Rescheduled {
+            let (was_date, was_time) = session_labels(c.previous_start_at, c.previous_end_at, zone);
+            facts.push(("Was", format!("{was_date}, {was_time}")));
+        }
+        if let Some(reason) = &c.reason {
+            facts.push(("Reason", reason.clone()));
+        }
+        if c.kind == ChangeKind::Cancelled && c.late && !to_tutor(kind) {
+            facts.push(("Policy", "Cancelled late, so this session counts as used.".to_owned()));
+        }
+    }
     if !s.note.is_empty() {
         facts.push(("Note", s.note.clone()));
     }
-    if let Some(room) = &s.video_url {
+    let cancelled = s.status == SessionStatus::Cancelled;
+    if let Some(room) = s.video_url.as_ref().filter(|_| !cancelled) {
         facts.push(("Video room", room.clone()));
     }
-    let link = match kind {
-        MessageKind::TutorConfirmation => format!("{}/dashboard", context.origin),
-        _ => format!("{}/sessions/{}/booked", context.origin, s.id),
-    };
+    let title = format!("{} with {}", course.title, tutor.name);
+    let entry = calendar_entry(s, &title);
+    // A moved session's calendar links, for calendars that took the first one by hand.
+    if matches!(kind, MessageKind::StudentRescheduled | MessageKind::TutorRescheduled) {
+        facts.push(("Google Calendar", entry.google_link()));
+        facts.push(("Outlook", entry.outlook_link()));
+    }
+    let link = format!("{}/sessions/{}", context.origin, s.id);
+    let action = if cancelled { "See it on PeerTutor" } else { "See, reschedule or cancel it on PeerTutor" };
     let first_name = reader.name.split_whitespace().next().unwrap_or(&reader.name);
     let text = format!(
-        "Hi {first_name},\n\n{opening}\n\n{}\n\nSee it on PeerTutor: {link}\n",
+        "Hi {first_name},\n\n{opening}\n\n{}\n\n{action}: {link}\n",
         facts.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join("\n")
     );
     let e = |t: &str| html_escape::encode_text(t).into_owned();
     let rows: String = facts
         .iter()
         .map(|(k, v)| {
-            let value =
-                if *k == "Video room" { format!("<a href=\"{0}\">{0}</a>", html_escape::encode_double_quoted_attribute(v)) } else { e(v) };
+            let value = if matches!(*k, "Video room" | "Google Calendar" | "Outlook") {
+                format!("<a href=\"{}\">{}</a>", html_escape::encode_double_quoted_attribute(v), if *k == "Video room" { e(v) } else { format!("Add to {k}") })
+            } else {
+                e(v)
+            };
             format!("<tr><th align=\"left\" style=\"padding:4px 12px 4px 0\">{}</th><td style=\"padding:4px 0\">{value}</td></tr>", e(k))
         })
         .collect();
     let html = format!(
-        "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;color:#1a1d2e\"><p>Hi {},</p><p>{}</p><table>{rows}</table><p><a href=\"{}\">See it on PeerTutor</a></p></body></html>",
+        "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;color:#1a1d2e\"><p>Hi {},</p><p>{}</p><table>{rows}</table><p><a href=\"{}\">{}</a></p></body></html>",
         e(first_name),
         e(&opening),
-        html_escape::encode_double_quoted_attribute(&link)
+        html_escape::encode_double_quoted_attribute(&link),
+        e(action)
     );
     let to = Mailbox::new(Some(reader.name.clone()), reader.email.parse().map_err(|e| format!("{}: {e}", reader.email))?);
     let builder = Message::builder().from(context.from.clone()).to(to).subject(subject);
@@ -220,11 +282,10 @@ fn render(
     if kind == MessageKind::Reminder {
         return builder.multipart(body).map_err(|e| e.to_string());
     }
-    let title = format!("{} with {}", course.title, tutor.name);
     let organizer = context.from.email.to_string();
     let invitation = Invitation { organizer: &organizer, attendees: [&student.email, &tutor.email] };
-    let ics = calendar_entry(s, &title).invitation(now, &invitation);
-    let calendar = ContentType::parse("text/calendar; method=REQUEST; charset=utf-8").expect("a valid content type");
+    let ics = entry.invitation(now, &invitation);
+    let calendar = ContentType::parse(&format!("text/calendar; method={}; charset=utf-8", entry.method())).expect("a valid content type");
     let invite: SinglePart = Attachment::new("invite.ics".to_owned()).body(ics, calendar);
     builder.multipart(MultiPart::mixed().multipart(body).singlepart(invite)).map_err(|e| e.to_string())
 }

@@ -8,6 +8,7 @@ pub mod booked;
 pub mod booking;
 pub mod calendar_file;
 pub mod catalog;
+pub mod changes;
 pub mod config;
 pub mod courses;
 pub mod dashboard;

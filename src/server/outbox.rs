@@ -1,4 +1,4 @@
-//! The messages a booking owes, kept in the database beside it. They are written in the
+//! The messages a booking (or a change to it) owes, kept in the database beside it. They are written in the
 //! booking's transaction, so a booking never exists without its emails nor an email without
 //! its booking; the mail worker (`server::mail`) claims and sends them. A claim is a
 //! conditional update, so with several app processes one worker sends each message; a worker
@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 
 use crate::entities::{
     outbox::{self, MessageKind},
-    session,
+    session, ChangeKind, SessionStatus,
 };
 
 /// How long a worker owns a message it claimed: longer than an SMTP send may take.
@@ -39,14 +39,53 @@ pub fn backoff(attempts: i32) -> Duration {
 /// The confirmations to both people and, if asked, the student's reminders.
 pub async fn enqueue(txn: &impl ConnectionTrait, booked: &session::Model, reminder_leads: &[u32], now: DateTime<Utc>) -> Result<(), DbErr> {
     let mut messages = vec![(MessageKind::StudentConfirmation, 0, now), (MessageKind::TutorConfirmation, 0, now)];
-    if booked.reminders {
-        messages.extend(
-            reminder_schedule(booked.start_at, now, reminder_leads).into_iter().map(|(lead, at)| (MessageKind::Reminder, lead, at)),
-        );
+    messages.extend(reminders(booked, reminder_leads, now));
+    insert(txn, booked, messages, now).await
+}
+
+/// What a change owes: its message to both people; the reminders of the old time are dropped
+/// and, for a session that still takes place, planned again for its new time.
+pub async fn enqueue_change(
+    txn: &impl ConnectionTrait,
+    changed: &session::Model,
+    change: ChangeKind,
+    reminder_leads: &[u32],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    outbox::Entity::delete_many()
+        .filter(outbox::Column::SessionId.eq(changed.id))
+        .filter(outbox::Column::Kind.eq(MessageKind::Reminder))
+        .filter(outbox::Column::SentAt.is_null())
+        .exec(txn)
+        .await?;
+    let mut messages = match change {
+        ChangeKind::Rescheduled => vec![(MessageKind::StudentRescheduled, 0, now), (MessageKind::TutorRescheduled, 0, now)],
+        ChangeKind::Cancelled => vec![(MessageKind::StudentCancelled, 0, now), (MessageKind::TutorCancelled, 0, now)],
+    };
+    if changed.status == SessionStatus::Scheduled {
+        messages.extend(reminders(changed, reminder_leads, now));
     }
+    insert(txn, changed, messages, now).await
+}
+
+/// The student's reminders of the session's time, if they asked for them.
+fn reminders(s: &session::Model, leads: &[u32], now: DateTime<Utc>) -> Vec<(MessageKind, i32, DateTime<Utc>)> {
+    if !s.reminders {
+        return Vec::new();
+    }
+    reminder_schedule(s.start_at, now, leads).into_iter().map(|(lead, at)| (MessageKind::Reminder, lead, at)).collect()
+}
+
+/// Messages `(kind, lead minutes, send after)` for the session's current version.
+async fn insert(
+    txn: &impl ConnectionTrait,
+    s: &session::Model,
+    messages: Vec<(MessageKind, i32, DateTime<Utc>)>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     for (kind, lead_minutes, send_after) in messages {
         outbox::ActiveModel {
-            session_id: Set(booked.id),
+            session_id: Set(s.id),
             kind: Set(kind),
             lead_minutes: Set(lead_minutes),
             send_after: Set(send_after),
@@ -55,6 +94,7 @@ pub async fn enqueue(txn: &impl ConnectionTrait, booked: &session::Model, remind
             sent_at: Set(None),
             last_error: Set(None),
             created_at: Set(now),
+            sequence: Set(s.sequence),
             ..Default::default()
         }
         .insert(txn)

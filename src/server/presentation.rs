@@ -42,17 +42,19 @@ pub fn session_labels(start: DateTime<Utc>, end: DateTime<Utc>, tz: Tz) -> (Stri
     (s.format("%A, %B %-d, %Y").to_string(), format!("{} – {} {}", s.format("%-I:%M %p"), e.format("%-I:%M %p"), e.format("%Z")))
 }
 
+/// The session's summary for a reader in `viewer`'s timezone; `(role, person)` is the other one.
 pub fn session_summary(
     course: &course::Model,
-    teacher: &user::Model,
+    (role, person): (&str, &user::Model),
     (start, end): (DateTime<Utc>, DateTime<Utc>),
     viewer: Tz,
 ) -> SessionSummary {
     let (date_label, time_label) = session_labels(start, end, viewer);
     SessionSummary {
         course_title: course.title.clone(),
-        teacher_name: teacher.name.clone(),
-        teacher_avatar: avatar(teacher),
+        person_role: role.to_owned(),
+        person_name: person.name.clone(),
+        person_avatar: avatar(person),
         date_label,
         time_label,
         session_minutes: course.session_minutes,

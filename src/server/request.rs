@@ -39,9 +39,14 @@ pub fn current_user() -> Result<Option<user::Model>, AppError> {
     })
 }
 
+/// The logged-in user of any role: a session's two people act on it (`server::changes`).
+pub fn require_user() -> Result<user::Model, AppError> {
+    current_user()?.ok_or(AppError::NotAuthenticated)
+}
+
 /// The logged-in student; every booking action acts for this user and no other.
 pub fn require_student() -> Result<user::Model, AppError> {
-    let user = current_user()?.ok_or(AppError::NotAuthenticated)?;
+    let user = require_user()?;
     if user.role != Role::Student {
         return Err(AppError::NotAStudent);
     }

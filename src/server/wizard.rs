@@ -5,7 +5,8 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 
 use super::{
     analytics::{Analytics, Event},
-    availability::{check_start, slot_view, CourseCalendars},
+    changes,
+    availability::{check_start, slot_view, CourseCalendars, Proposal, Scope},
     catalog::Catalog,
     config::BookingDefaults,
     enrollment::{is_enrolled, require_enrolled},
@@ -16,24 +17,25 @@ use super::{
 };
 use crate::{
     dto::{
-        booking::BookingPage,
+        booking::{BookingPage, MovingSession},
         wizard::{ConfirmView, DayTimes, MonthDays},
         StId, TeacherCard,
     },
-    entities::{course, student_teacher, user},
+    entities::{course, session, student_teacher, user},
     error::{AppError, Subject},
     slots::SlotResult,
     urls::{EntryPage, StepLinks},
 };
 
 /// The booking page for a course (`/courses/{course_id}/book`) or for one Student-Teacher
-/// (`/book/{st_id}`): the course, whether the student may book it, and with whom.
+/// (`/book/{st_id}`): the course, whether the student may book it, and with whom; when
+/// `reschedule` names one of the student's sessions of the course, that session and its tutor.
 pub async fn booking_page(
     db: &DatabaseConnection,
     catalog: &Catalog,
     student: &user::Model,
-    course_id: Option<i32>,
-    st_id: Option<StId>,
+    (course_id, st_id, reschedule): (Option<i32>, Option<StId>, Option<i32>),
+    now: DateTime<Utc>,
 ) -> Result<BookingPage, AppError> {
     let not_found = || AppError::NotFound(Subject::StudentTeacher);
     let preselected_row = match st_id {
@@ -51,7 +53,26 @@ pub async fn booking_page(
     let teachers = if enrolled { entry.teachers_for(student.id) } else { Vec::new() };
     // A pre-selected Student-Teacher who is no longer active is shown as unavailable, not booked.
     let preselected = preselected_row.and_then(|st| teachers.iter().find(|t| t.st_id == StId(st.id)).cloned());
-    Ok(BookingPage { course: course_summary(&entry.course), enrolled, teachers, preselected, student_timezone: student.timezone.clone() })
+    let moving = match reschedule {
+        Some(session_id) => {
+            let s = changes::movable(db, student, session_id, now).await?;
+            let teacher = entry
+                .teacher_by_user(s.teacher_id)
+                .filter(|_| s.course_id == course_id && s.teacher_id != student.id)
+                .cloned()
+                .ok_or(AppError::NotFound(Subject::Session))?;
+            Some(MovingSession { session_id, teacher, current: current_time(&s, parse_timezone(&student.timezone)) })
+        }
+        None => None,
+    };
+    Ok(BookingPage {
+        course: course_summary(&entry.course),
+        enrolled,
+        teachers,
+        preselected,
+        student_timezone: student.timezone.clone(),
+        moving,
+    })
 }
 
 /// A Student-Teacher the student may book: active, in a course the student is enrolled in.
@@ -59,6 +80,8 @@ pub struct Bookable {
     pub st: student_teacher::Model,
     pub teacher: user::Model,
     pub course: course::Model,
+    /// The student's session being rescheduled with them, left out of both people's busy times.
+    pub moving: Option<session::Model>,
 }
 
 impl Bookable {
@@ -69,6 +92,10 @@ impl Bookable {
     pub fn card(&self) -> TeacherCard {
         teacher_card(&self.st, &self.teacher)
     }
+
+    fn moving_id(&self) -> Option<i32> {
+        self.moving.as_ref().map(|s| s.id)
+    }
 }
 
 pub async fn bookable(db: &impl ConnectionTrait, student: &user::Model, st_id: StId) -> Result<Bookable, AppError> {
@@ -76,7 +103,25 @@ pub async fn bookable(db: &impl ConnectionTrait, student: &user::Model, st_id: S
     require_enrolled(db, student, st.course_id).await?;
     let teacher = user::Entity::find_by_id(st.user_id).one(db).await?.ok_or(AppError::NotFound(Subject::StudentTeacher))?;
     let course = find_course(db, st.course_id).await?;
-    Ok(Bookable { st, teacher, course })
+    Ok(Bookable { st, teacher, course, moving: None })
+}
+
+/// The Student-Teacher to book with, or, when `reschedule` names one of the student's sessions,
+/// the same one as that session's, with the session to be moved.
+pub async fn bookable_for(
+    db: &impl ConnectionTrait,
+    student: &user::Model,
+    st_id: StId,
+    reschedule: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<Bookable, AppError> {
+    let b = bookable(db, student, st_id).await?;
+    let Some(session_id) = reschedule else { return Ok(b) };
+    let moving = changes::movable(db, student, session_id, now).await?;
+    if moving.teacher_id != b.teacher.id || moving.course_id != b.course.id {
+        return Err(AppError::NotFound(Subject::Session));
+    }
+    Ok(Bookable { moving: Some(moving), ..b })
 }
 
 /// Step 1's choice: records `st_selected`; the answer is step 2's URL.
@@ -93,35 +138,53 @@ pub async fn select_student_teacher(
     Ok(StepLinks::new(EntryPage::Course(st.course_id), st_id).date())
 }
 
-/// Step 2's choice on `page`: records `date_selected`; the answer is step 3's URL.
+/// A choice posted from a step: the Student-Teacher, the value chosen (a date, a start), the
+/// entry page to continue on, and the session being rescheduled, if any.
+pub struct Choice<'a> {
+    pub st_id: StId,
+    pub value: &'a str,
+    pub page: &'a str,
+    pub reschedule: Option<i32>,
+}
+
+impl Choice<'_> {
+    async fn links(&self, db: &impl ConnectionTrait, student: &user::Model, now: DateTime<Utc>) -> Result<StepLinks, AppError> {
+        let b = bookable_for(db, student, self.st_id, self.reschedule, now).await?;
+        let links = StepLinks::new(self.page.parse()?, self.st_id);
+        Ok(match b.moving_id() {
+            Some(id) => links.rescheduling(id),
+            None => links,
+        })
+    }
+}
+
+/// Step 2's choice: records `date_selected`; the answer is step 3's URL.
 pub async fn select_date(
     db: &DatabaseConnection,
     analytics: &Analytics,
     student: &user::Model,
-    (st_id, date, page): (StId, &str, &str),
+    choice: Choice<'_>,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
-    bookable(db, student, st_id).await?;
-    let day = parse_date(date)?;
-    let links = StepLinks::new(page.parse()?, st_id);
+    let links = choice.links(db, student, now).await?;
+    let day = parse_date(choice.value)?;
     analytics.record(Some(student.id), Event::DateSelected { date: day.to_string() }, now);
     Ok(links.time(&day.to_string()))
 }
 
-/// Step 3's choice on `page`: records `time_selected`; the answer is step 4's URL.
+/// Step 3's choice: records `time_selected`; the answer is step 4's URL.
 pub async fn select_time(
     db: &DatabaseConnection,
     analytics: &Analytics,
     student: &user::Model,
-    (st_id, start, page): (StId, &str, &str),
+    choice: Choice<'_>,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
-    bookable(db, student, st_id).await?;
-    let at = parse_start(start)?;
+    let links = choice.links(db, student, now).await?;
+    let at = parse_start(choice.value)?;
     let date = at.with_timezone(&parse_timezone(&student.timezone)).date_naive().to_string();
-    let links = StepLinks::new(page.parse()?, st_id);
     let start = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    analytics.record(Some(student.id), Event::TimeSelected { time: start.clone(), st_id }, now);
+    analytics.record(Some(student.id), Event::TimeSelected { time: start.clone(), st_id: choice.st_id }, now);
     Ok(links.confirm(&date, &start))
 }
 
@@ -134,7 +197,8 @@ async fn slots(
     (from, to): (NaiveDate, NaiveDate),
     now: DateTime<Utc>,
 ) -> Result<SlotResult, AppError> {
-    let loaded = CourseCalendars::load(db, defaults, student, &b.course, Some(b.st_id()), Some((from, to)), now).await?;
+    let scope = Scope { st_id: Some(b.st_id()), dates: Some((from, to)), moving: b.moving_id() };
+    let loaded = CourseCalendars::load(db, defaults, student, &b.course, scope, now).await?;
     Ok(loaded.calendars.first().map(|cal| loaded.slots(cal, from, to)).unwrap_or_default())
 }
 
@@ -234,7 +298,7 @@ pub async fn confirm_view(
     now: DateTime<Utc>,
 ) -> Result<ConfirmView, AppError> {
     let start = parse_start(start)?;
-    let slot = check_start(db, defaults, student, &b.course, b.st_id(), start, now).await?;
+    let slot = check_start(db, defaults, student, &b.course, &Proposal { st_id: b.st_id(), start, moving: b.moving_id() }, now).await?;
     let viewer = parse_timezone(&student.timezone);
     let date = slot.local_date;
     let tutor_zone = parse_timezone(&b.teacher.timezone);
@@ -245,13 +309,21 @@ pub async fn confirm_view(
     Ok(ConfirmView {
         course_id: b.course.id,
         teacher: b.card(),
-        summary: session_summary(&b.course, &b.teacher, (slot.start, slot.end), viewer),
+        summary: session_summary(&b.course, ("Student-Teacher", &b.teacher), (slot.start, slot.end), viewer),
         date: date.to_string(),
         start: slot.start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         tutor_time,
         timezone_label: timezone_label(&student.timezone),
         idempotency_key: new_idempotency_key(),
+        moving: b.moving.as_ref().map(|s| (s.id, current_time(s, viewer))),
     })
+}
+
+/// A session's time as the reschedule screens name it: "Tuesday, December 8, 2026 · 9:00 AM –
+/// 10:00 AM EST".
+pub fn current_time(s: &session::Model, viewer: chrono_tz::Tz) -> String {
+    let (date, time) = session_labels(s.start_at, s.end_at, viewer);
+    format!("{date} · {time}")
 }
 
 /// A fresh key for one confirm screen: 128 random bits, URL-safe.

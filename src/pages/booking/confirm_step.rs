@@ -2,7 +2,7 @@ use leptos::{prelude::*, server_fn::ServerFn};
 
 use super::SelectedTeacher;
 use crate::{
-    api::wizard::BookSession,
+    api::{sessions::RescheduleSession, wizard::BookSession},
     components::{error_panel::ErrorPanel, post_form::PostForm, session_summary::SessionSummary},
     dto::{wizard::ConfirmView, TeacherCard},
     error::AppError,
@@ -39,23 +39,45 @@ pub fn ConfirmStep(
 #[component]
 fn ConfirmForm(view: ConfirmView, links: StepLinks, error: Option<AppError>) -> impl IntoView {
     let back = links.time(&view.date);
-    let note_label = format!("Note for {} (optional)", view.teacher.name);
-    view! {
+    let summary = view! {
         <SessionSummary summary=view.summary.clone() time_note=view.timezone_label.clone() their_time=view.tutor_time.clone()/>
         {error.map(|e| booking_error(e, view.course_id))}
-        <PostForm action=BookSession::PATH label="Book Session" busy_label="Booking…" button_class="btn btn-primary btn-block book-button" form_class="confirm-form stack">
-            <input type="hidden" name="st_id" value=view.teacher.st_id.to_string()/>
-            <input type="hidden" name="start" value=view.start.clone()/>
-            <input type="hidden" name="idempotency_key" value=view.idempotency_key.clone()/>
-            <label class="check">
-                <input type="checkbox" name="reminders" value="true" checked/>
-                " Remind me before the session"
-            </label>
-            <label for="note">{note_label}</label>
-            <textarea id="note" name="note" rows="4" maxlength="1000" aria-describedby="note-count" data-count="note-count"
-                placeholder="What would you like to work on?"></textarea>
-            <p id="note-count" class="muted field-hint">"Up to 1,000 characters."</p>
-        </PostForm>
+    };
+    let form = match view.moving.clone() {
+        // Moving a session keeps its note and reminders: the new time is the only change.
+        Some((session_id, current)) => view! {
+            <p class="moving-from"><span class="muted">"Now: "</span><s>{current}</s></p>
+            <PostForm action=RescheduleSession::PATH label="Move Session" busy_label="Moving…" button_class="btn btn-primary btn-block book-button" form_class="confirm-form stack">
+                <input type="hidden" name="session_id" value=session_id.to_string()/>
+                <input type="hidden" name="start" value=view.start.clone()/>
+                <input type="hidden" name="idempotency_key" value=view.idempotency_key.clone()/>
+                <p class="muted field-hint">"Both of you get the new time by email, with a calendar update."</p>
+            </PostForm>
+        }
+        .into_any(),
+        None => {
+            let note_label = format!("Note for {} (optional)", view.teacher.name);
+            view! {
+                <PostForm action=BookSession::PATH label="Book Session" busy_label="Booking…" button_class="btn btn-primary btn-block book-button" form_class="confirm-form stack">
+                    <input type="hidden" name="st_id" value=view.teacher.st_id.to_string()/>
+                    <input type="hidden" name="start" value=view.start.clone()/>
+                    <input type="hidden" name="idempotency_key" value=view.idempotency_key.clone()/>
+                    <label class="check">
+                        <input type="checkbox" name="reminders" value="true" checked/>
+                        " Remind me before the session"
+                    </label>
+                    <label for="note">{note_label}</label>
+                    <textarea id="note" name="note" rows="4" maxlength="1000" aria-describedby="note-count" data-count="note-count"
+                        placeholder="What would you like to work on?"></textarea>
+                    <p id="note-count" class="muted field-hint">"Up to 1,000 characters."</p>
+                </PostForm>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        {summary}
+        {form}
         <a class="back-link" href=back>"← Choose another time"</a>
     }
 }
@@ -70,6 +92,9 @@ fn booking_error(error: AppError, course_id: i32) -> impl IntoView {
         }
         .into_any(),
         AppError::InvalidInput { message, .. } => view! { <p class="panel panel-error" role="alert">{message}</p> }.into_any(),
+        e @ (AppError::AlreadyCancelled | AppError::AlreadyStarted) => {
+            view! { <p class="panel panel-error" role="alert">{e.to_string()}</p> }.into_any()
+        }
         _ => view! { <p class="panel panel-error" role="alert">"Unable to book. Please try again."</p> }.into_any(),
     }
 }

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     api::{
         booking::load_booking_page,
+        sessions::RescheduleSession,
         wizard::{load_confirm, load_day_times, load_month_days, load_next_times, load_week_times, BookSession},
     },
     components::{
@@ -58,8 +59,8 @@ pub fn TeacherBookingPage() -> impl IntoView {
 #[component]
 fn BookingPageView(course_id: Signal<Option<i32>>, st_id: Signal<Option<StId>>) -> impl IntoView {
     let query_map = use_query_map();
-    let booking_error = use_form_error(BookSession::PATH);
-    let query = Memo::new(move |_| BookingQuery::parse(&query_map.read(), booking_error.get()));
+    let (booking_error, reschedule_error) = (use_form_error(BookSession::PATH), use_form_error(RescheduleSession::PATH));
+    let query = Memo::new(move |_| BookingQuery::parse(&query_map.read(), booking_error.get().or_else(|| reschedule_error.get())));
     // Arriving at the page is its `page_view`; moving between its steps is not.
     let arrived = move || query_map.with(|q| q.clone().into_iter().next().is_none());
     // Each step's own data, loaded once beside the page's: a resource made inside the wizard
@@ -67,12 +68,12 @@ fn BookingPageView(course_id: Signal<Option<i32>>, st_id: Signal<Option<StId>>) 
     let step_data =
         Resource::new(move || (course_id.get(), st_id.get(), query.get()), |(course_id, st_id, query)| load_step(course_id, st_id, query));
     let page = Resource::new(
-        move || (course_id.get(), st_id.get(), arrived()),
-        |(course_id, st_id, arrived)| async move {
+        move || (course_id.get(), st_id.get(), arrived(), query.get().reschedule),
+        |(course_id, st_id, arrived, reschedule)| async move {
             if course_id.is_none() && st_id.is_none() {
                 return Err(AppError::NotFound(Subject::Course));
             }
-            load_booking_page(course_id, st_id, arrived).await
+            load_booking_page(course_id, st_id, arrived, reschedule).await
         },
     );
     // Pages render once, on the server (islands): read the URL once, untracked, so nothing
@@ -122,17 +123,17 @@ pub enum StepData {
     Week(Vec<DayTimes>),
     Day(DayTimes),
     /// A start no longer bookable is the step's own message, not an error page.
-    Confirm(Result<ConfirmView, AppError>),
+    Confirm(Box<Result<ConfirmView, AppError>>),
 }
 
 /// Loads the data of the step the URL names (the route's `st_id` pre-selects a tutor).
 async fn load_step(course_id: Option<i32>, route_st: Option<StId>, query: BookingQuery) -> Result<StepData, AppError> {
-    let st = route_st.or(query.st);
+    let (st, moving) = (route_st.or(query.st), query.reschedule);
     match (step(route_st, &query), st) {
-        (Step::Date, Some(st)) if query.this_week => load_week_times(st).await.map(StepData::Week),
-        (Step::Date, Some(st)) => load_month_days(st, query.month).await.map(StepData::Month),
-        (Step::Time, Some(st)) => load_day_times(st, query.date.unwrap_or_default()).await.map(StepData::Day),
-        (Step::Confirm, Some(st)) => Ok(StepData::Confirm(load_confirm(st, query.start.unwrap_or_default()).await)),
+        (Step::Date, Some(st)) if query.this_week => load_week_times(st, moving).await.map(StepData::Week),
+        (Step::Date, Some(st)) => load_month_days(st, query.month, moving).await.map(StepData::Month),
+        (Step::Time, Some(st)) => load_day_times(st, query.date.unwrap_or_default(), moving).await.map(StepData::Day),
+        (Step::Confirm, Some(st)) => Ok(StepData::Confirm(Box::new(load_confirm(st, query.start.unwrap_or_default(), moving).await))),
         _ => match course_id {
             Some(course_id) => load_next_times(course_id).await.map(StepData::Teacher),
             None => Ok(StepData::Teacher(Vec::new())),
@@ -159,29 +160,37 @@ fn Wizard(data: BookingPage, step_data: Result<StepData, AppError>, query: Booki
         }
         .into_any();
     }
-    let can_change = data.preselected.is_none();
-    // A Student-Teacher named in the URL but not (or no longer) bookable: back to choosing.
-    let chosen = data.preselected.clone().or_else(|| query.st.and_then(|id| data.teachers.iter().find(|t| t.st_id == id).cloned()));
+    // A reschedule stays with the session's own Student-Teacher.
+    let can_change = data.preselected.is_none() && data.moving.is_none();
+    let chosen = match &data.moving {
+        Some(moving) => Some(moving.teacher.clone()),
+        // A Student-Teacher named in the URL but not (or no longer) bookable: back to choosing.
+        None => data.preselected.clone().or_else(|| query.st.and_then(|id| data.teachers.iter().find(|t| t.st_id == id).cloned())),
+    };
+    let links_for = |teacher: &TeacherCard| {
+        let links = StepLinks::new(page, teacher.st_id);
+        data.moving.as_ref().map_or(links, |m| links.rescheduling(m.session_id))
+    };
     let step_data = match step_data {
         Ok(step_data) => step_data,
         Err(error) => return view! { <ErrorPanel error/> }.into_any(),
     };
     let body = match (chosen, step_data) {
         (Some(teacher), StepData::Month(month)) => {
-            let links = StepLinks::new(page, teacher.st_id);
+            let links = links_for(&teacher);
             (Step::Date, view! { <DateStep teacher can_change links month/> }.into_any())
         }
         (Some(teacher), StepData::Week(days)) => {
-            let links = StepLinks::new(page, teacher.st_id);
+            let links = links_for(&teacher);
             (Step::Date, view! { <WeekStep teacher can_change links days/> }.into_any())
         }
         (Some(teacher), StepData::Day(day)) => {
-            let links = StepLinks::new(page, teacher.st_id);
+            let links = links_for(&teacher);
             (Step::Time, view! { <TimeStep teacher can_change links day error=query.error.clone()/> }.into_any())
         }
         (Some(teacher), StepData::Confirm(summary)) => {
-            let links = StepLinks::new(page, teacher.st_id);
-            (Step::Confirm, view! { <ConfirmStep teacher can_change links summary error=query.error.clone()/> }.into_any())
+            let links = links_for(&teacher);
+            (Step::Confirm, view! { <ConfirmStep teacher can_change links summary=*summary error=query.error.clone()/> }.into_any())
         }
         (_, StepData::Teacher(next_times)) => {
             (Step::Teacher, view! { <TeacherStep teachers=data.teachers.clone() course_id next_times/> }.into_any())
@@ -190,7 +199,15 @@ fn Wizard(data: BookingPage, step_data: Result<StepData, AppError>, query: Booki
         _ => (Step::Teacher, view! { <TeacherStep teachers=data.teachers.clone() course_id next_times=Vec::new()/> }.into_any()),
     };
     let (current, body) = body;
-    view! { <Progress current/> {body} }.into_any()
+    let banner = data.moving.map(|m| {
+        view! {
+            <div class="panel reschedule-banner" role="note">
+                <p><strong>"Rescheduling"</strong> {format!(" your session, now {}. Nothing changes until you confirm the new time.", m.current)}</p>
+                <a class="btn btn-ghost btn-small" href=format!("/sessions/{}", m.session_id)>"Keep this time"</a>
+            </div>
+        }
+    });
+    view! { {banner} <Progress current/> {body} }.into_any()
 }
 
 /// "Tue, Dec 1 at 9:00 AM" from a `YYYY-MM-DD` date and a time label.
@@ -206,6 +223,7 @@ fn StepInputs(links: StepLinks) -> impl IntoView {
     view! {
         <input type="hidden" name="st_id" value=links.st_id().to_string()/>
         <input type="hidden" name="page" value=links.page().to_string()/>
+        {links.reschedule().map(|id| view! { <input type="hidden" name="reschedule" value=id.to_string()/> })}
     }
 }
 

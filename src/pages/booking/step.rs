@@ -36,7 +36,9 @@ pub struct BookingQuery {
     /// `YYYY-MM`
     pub month: Option<String>,
     pub this_week: bool,
-    /// An error a booking post came back with (`__err`).
+    /// The student's session these steps move (`reschedule`), instead of booking a new one.
+    pub reschedule: Option<i32>,
+    /// An error a booking (or reschedule) post came back with (`__err`).
     pub error: Option<AppError>,
 }
 
@@ -51,6 +53,7 @@ impl BookingQuery {
             start,
             month,
             this_week: query.get("week").as_deref() == Some("this"),
+            reschedule: query.get("reschedule").and_then(|v| v.parse().ok()),
             error,
         }
     }
@@ -99,6 +102,8 @@ mod tests {
         assert_eq!(step(None, &query(&[("st", "2"), ("date", "2026-12-01"), ("start", "2pm")])), Step::Time);
         assert_eq!(query(&[("month", "2026-1x")]).month, None);
         assert_eq!(query(&[("month", "2026-02")]).month.as_deref(), Some("2026-02"));
+        assert_eq!(query(&[("reschedule", "12")]).reschedule, Some(12));
+        assert_eq!(query(&[("reschedule", "x")]).reschedule, None);
     }
 
     #[test]
