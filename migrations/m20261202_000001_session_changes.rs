@@ -29,6 +29,9 @@ enum SessionChanges {
 #[derive(DeriveIden)]
 enum Outbox {
     Table,
+    SessionId,
+    Kind,
+    LeadMinutes,
     Sequence,
 }
 
@@ -37,9 +40,7 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         // How many times the session has changed: its calendar SEQUENCE (RFC 5545), and the
         // version a change must find to apply.
-        manager
-            .alter_table(Table::alter().table(Sessions::Table).add_column(integer(Sessions::Sequence).default(0)).to_owned())
-            .await?;
+        manager.alter_table(Table::alter().table(Sessions::Table).add_column(integer(Sessions::Sequence).default(0)).to_owned()).await?;
         // Every cancel and reschedule, with what it replaced: the history a calendar update,
         // an email and the cancellation policy read.
         manager
@@ -91,20 +92,36 @@ impl MigrationTrait for Migration {
             .await?;
         // Each message speaks for one version of its session; a reminder is owed again after a move.
         manager.alter_table(Table::alter().table(Outbox::Table).add_column(integer(Outbox::Sequence).default(0)).to_owned()).await?;
-        manager.drop_index(Index::drop().name("ux_outbox_message").table(Outbox::Table).to_owned()).await?;
+        manager.drop_index(Index::drop().name("ux_outbox_message").to_owned()).await?;
         manager
-            .get_connection()
-            .execute_unprepared("CREATE UNIQUE INDEX ux_outbox_message ON outbox (session_id, kind, lead_minutes, sequence)")
-            .await?;
-        Ok(())
+            .create_index(
+                Index::create()
+                    .name("ux_outbox_message_version")
+                    .table(Outbox::Table)
+                    .col(Outbox::SessionId)
+                    .col(Outbox::Kind)
+                    .col(Outbox::LeadMinutes)
+                    .col(Outbox::Sequence)
+                    .unique()
+                    .to_owned(),
+            )
+            .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_index(Index::drop().name("ux_outbox_message").table(Outbox::Table).to_owned()).await?;
+        manager.drop_index(Index::drop().name("ux_outbox_message_version").to_owned()).await?;
         manager.alter_table(Table::alter().table(Outbox::Table).drop_column(Outbox::Sequence).to_owned()).await?;
         manager
-            .get_connection()
-            .execute_unprepared("CREATE UNIQUE INDEX ux_outbox_message ON outbox (session_id, kind, lead_minutes)")
+            .create_index(
+                Index::create()
+                    .name("ux_outbox_message")
+                    .table(Outbox::Table)
+                    .col(Outbox::SessionId)
+                    .col(Outbox::Kind)
+                    .col(Outbox::LeadMinutes)
+                    .unique()
+                    .to_owned(),
+            )
             .await?;
         manager.drop_table(Table::drop().table(SessionChanges::Table).to_owned()).await?;
         manager.alter_table(Table::alter().table(Sessions::Table).drop_column(Sessions::Sequence).to_owned()).await

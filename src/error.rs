@@ -102,7 +102,7 @@ impl AppError {
 
 /// The refusals of a single field the app makes, exactly as it words them: what an error's
 /// code in a URL can stand for (`AppError::url_code`). A test keeps it in step with the code.
-const FIELD_REFUSALS: [(&str, &str); 12] = [
+const FIELD_REFUSALS: [(&str, &str); 15] = [
     ("course_id", "Choose a course to book."),
     ("date", "Expected a date such as 2026-12-01."),
     ("email", "Enter a valid email address."),
@@ -110,9 +110,13 @@ const FIELD_REFUSALS: [(&str, &str); 12] = [
     ("idempotency_key", "Expected 8 to 64 visible ASCII characters."),
     ("month", "Expected a month such as 2026-12."),
     ("note", "A note cannot contain control characters."),
+    ("note", "A note can be at most 1000 characters."),
     ("page", "Expected a booking page such as /courses/1/book."),
     ("password", "Enter your password."),
+    ("reason", "A reason cannot contain control characters."),
+    ("reason", "A reason can be at most 500 characters."),
     ("st_id", "You cannot book a session with yourself."),
+    ("start", "Choose a time other than the session's current one."),
     ("start", "Expected a start time such as 2026-12-01T14:00:00Z."),
     ("timezone", "Choose a timezone from the list."),
 ];

@@ -19,17 +19,43 @@ const BATCH: usize = 500;
 /// The events of the booking page's spec; the enum keeps their names and data in one place.
 #[derive(Debug, Clone)]
 pub enum Event {
-    PageView { course_id: i32, st_preselected: bool },
-    StSelected { st_id: StId },
-    DateSelected { date: String },
-    TimeSelected { time: String, st_id: StId },
-    BookingAttempted { course_id: i32, st_id: StId, datetime: String },
-    BookingSuccess { session_id: i32 },
-    BookingFailed { error_type: &'static str },
-    ScheduleLater { course_id: i32 },
+    PageView {
+        course_id: i32,
+        st_preselected: bool,
+    },
+    StSelected {
+        st_id: StId,
+    },
+    DateSelected {
+        date: String,
+    },
+    TimeSelected {
+        time: String,
+        st_id: StId,
+    },
+    BookingAttempted {
+        course_id: i32,
+        st_id: StId,
+        datetime: String,
+    },
+    BookingSuccess {
+        session_id: i32,
+    },
+    BookingFailed {
+        error_type: &'static str,
+    },
+    ScheduleLater {
+        course_id: i32,
+    },
     /// `by` is `student` or `student_teacher`.
-    SessionCancelled { session_id: i32, by: &'static str, late: bool },
-    SessionRescheduled { session_id: i32 },
+    SessionCancelled {
+        session_id: i32,
+        by: &'static str,
+        late: bool,
+    },
+    SessionRescheduled {
+        session_id: i32,
+    },
 }
 
 impl Event {

@@ -123,7 +123,14 @@ pub async fn session_view(
 }
 
 /// What a cancel now costs `actor`, in words for a reader in `zone`.
-fn terms(actor: Actor, s: &session::Model, defaults: &BookingDefaults, already_late: bool, zone: chrono_tz::Tz, now: DateTime<Utc>) -> ChangeTerms {
+fn terms(
+    actor: Actor,
+    s: &session::Model,
+    defaults: &BookingDefaults,
+    already_late: bool,
+    zone: chrono_tz::Tz,
+    now: DateTime<Utc>,
+) -> ChangeTerms {
     let free = defaults.free_cancel();
     let late = is_late(actor, s.start_at, now, free, already_late);
     let hours = defaults.free_cancel_hours;
@@ -132,7 +139,9 @@ fn terms(actor: Actor, s: &session::Model, defaults: &BookingDefaults, already_l
         Actor::Student if already_late => {
             format!("This session was moved less than {hours} hours before its start, so cancelling it counts it as used.")
         }
-        Actor::Student if late => format!("It is less than {hours} hours before the start: if you cancel now, this session counts as used."),
+        Actor::Student if late => {
+            format!("It is less than {hours} hours before the start: if you cancel now, this session counts as used.")
+        }
         Actor::Student => {
             let until = (s.start_at - free).with_timezone(&zone).format("%A, %B %-d at %-I:%M %p %Z");
             format!("Free to cancel or reschedule until {until} ({hours} hours before the start). After that, a cancel counts the session as used.")
@@ -142,7 +151,12 @@ fn terms(actor: Actor, s: &session::Model, defaults: &BookingDefaults, already_l
 }
 
 /// The session's `.ics` file, as it is now (a cancelled one says so), for either of its people.
-pub async fn calendar_file(db: &impl ConnectionTrait, viewer: &user::Model, session_id: i32, now: DateTime<Utc>) -> Result<String, AppError> {
+pub async fn calendar_file(
+    db: &impl ConnectionTrait,
+    viewer: &user::Model,
+    session_id: i32,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
     let seen = Seen::load(db, viewer, session_id).await?;
     let title = seen.title();
     Ok(calendar_entry(&seen.session, &title).ics(now))

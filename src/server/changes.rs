@@ -55,7 +55,12 @@ pub fn changeable(s: &session::Model, now: DateTime<Utc>) -> Result<(), AppError
 }
 
 /// The student's own session that may still be moved.
-pub async fn movable(db: &impl ConnectionTrait, student: &user::Model, session_id: i32, now: DateTime<Utc>) -> Result<session::Model, AppError> {
+pub async fn movable(
+    db: &impl ConnectionTrait,
+    student: &user::Model,
+    session_id: i32,
+    now: DateTime<Utc>,
+) -> Result<session::Model, AppError> {
     match participant(db, student, session_id).await? {
         (s, Actor::Student) => changeable(&s, now).map(|()| s),
         (_, Actor::StudentTeacher) => Err(AppError::NotFound(Subject::Session)),
@@ -108,7 +113,12 @@ impl RescheduleRequest {
 }
 
 /// Cancels a session for the student or its Student-Teacher; answers the cancelled session.
-pub async fn cancel(state: &AppState, caller: &user::Model, request: &CancelRequest, now: DateTime<Utc>) -> Result<session::Model, AppError> {
+pub async fn cancel(
+    state: &AppState,
+    caller: &user::Model,
+    request: &CancelRequest,
+    now: DateTime<Utc>,
+) -> Result<session::Model, AppError> {
     let txn = db::begin_write(&state.db).await?;
     let (s, actor) = locked(&txn, caller, request.session_id).await?;
     changeable(&s, now)?;
@@ -232,7 +242,13 @@ struct Change {
     idempotency_key: Option<String>,
 }
 
-async fn record(txn: &impl ConnectionTrait, before: &session::Model, after: &session::Model, change: Change, now: DateTime<Utc>) -> Result<(), AppError> {
+async fn record(
+    txn: &impl ConnectionTrait,
+    before: &session::Model,
+    after: &session::Model,
+    change: Change,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     session_change::ActiveModel {
         session_id: Set(after.id),
         sequence: Set(after.sequence),

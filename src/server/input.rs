@@ -92,6 +92,18 @@ mod tests {
         assert!(parse_start("2026-12-01T09:00:00-05:00").is_ok());
     }
 
+    /// The words of every free-text refusal survive a form's round trip (`AppError::url_code`).
+    #[test]
+    fn free_text_refusals_keep_their_words_without_javascript() {
+        for (field, noun, max) in [("note", "A note", 1000), ("reason", "A reason", 500)] {
+            for bad in ["x".repeat(max + 1), "a\u{0}b".to_owned()] {
+                let refusal = free_text(field, noun, &bad, max).unwrap_err();
+                assert_eq!(AppError::from_url_code(&refusal.url_code()), Some(refusal.clone()), "{refusal:?}");
+            }
+        }
+        assert_eq!(free_text("note", "A note", " a\r\nb\tc ", 10).unwrap(), "a\nb\tc");
+    }
+
     #[test]
     fn months_parse_to_their_first_and_last_day() {
         let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();

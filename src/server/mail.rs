@@ -205,7 +205,9 @@ fn render(
         MessageKind::StudentRescheduled | MessageKind::TutorRescheduled => {
             format!("Session moved: {} with {}, now {date}, {time}", course.title, other.name)
         }
-        MessageKind::StudentCancelled | MessageKind::TutorCancelled => format!("Session cancelled: {} with {}, {date}", course.title, other.name),
+        MessageKind::StudentCancelled | MessageKind::TutorCancelled => {
+            format!("Session cancelled: {} with {}, {date}", course.title, other.name)
+        }
     };
     let opening = match kind {
         MessageKind::StudentConfirmation => "Your session is booked.".to_owned(),
@@ -262,7 +264,11 @@ fn render(
         .iter()
         .map(|(k, v)| {
             let value = if matches!(*k, "Video room" | "Google Calendar" | "Outlook") {
-                format!("<a href=\"{}\">{}</a>", html_escape::encode_double_quoted_attribute(v), if *k == "Video room" { e(v) } else { format!("Add to {k}") })
+                format!(
+                    "<a href=\"{}\">{}</a>",
+                    html_escape::encode_double_quoted_attribute(v),
+                    if *k == "Video room" { e(v) } else { format!("Add to {k}") }
+                )
             } else {
                 e(v)
             };

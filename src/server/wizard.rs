@@ -5,9 +5,9 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 
 use super::{
     analytics::{Analytics, Event},
-    changes,
     availability::{check_start, slot_view, CourseCalendars, Proposal, Scope},
     catalog::Catalog,
+    changes,
     config::BookingDefaults,
     enrollment::{is_enrolled, require_enrolled},
     input::{month_range, parse_date, parse_start},

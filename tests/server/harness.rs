@@ -253,8 +253,15 @@ pub async fn book_session(app: &TestApp, cookie: &str, st: StId, start: &str, re
     app.call("book_session", &form, Some(cookie)).await
 }
 
-/// Inserts a scheduled session of `minutes` starting at `start`.
-pub async fn insert_session(app: &TestApp, course: &str, student: &str, teacher: &str, start: chrono::DateTime<chrono::Utc>, minutes: i64) {
+/// Inserts a scheduled session of `minutes` starting at `start`; answers its id.
+pub async fn insert_session(
+    app: &TestApp,
+    course: &str,
+    student: &str,
+    teacher: &str,
+    start: chrono::DateTime<chrono::Utc>,
+    minutes: i64,
+) -> i32 {
     use sea_orm::{ActiveModelTrait, Set};
     session_booking::entities::session::ActiveModel {
         course_id: Set(app.course_id(course).await),
@@ -270,7 +277,8 @@ pub async fn insert_session(app: &TestApp, course: &str, student: &str, teacher:
     }
     .insert(app.db())
     .await
-    .unwrap();
+    .unwrap()
+    .id
 }
 
 pub fn shipped_settings() -> Settings {

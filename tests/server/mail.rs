@@ -309,8 +309,63 @@ async fn without_smtp_each_message_is_an_eml_file(backend: Backend) {
     assert!(names.iter().all(|n| n.starts_with(&format!("session-{}-", booked.session_id)) && n.ends_with(".eml")), "{names:?}");
 }
 
+/// The calendar part of a message, parsed back: its METHOD, and the event's UID, SEQUENCE,
+/// STATUS and DTSTART.
+fn invitation(mail: &Mail) -> (String, [String; 4]) {
+    let (mime, ics) =
+        mail.parts.iter().find(|(m, _)| m.starts_with("text/calendar")).unwrap_or_else(|| panic!("no invitation in {:?}", mail.subject));
+    use icalendar::Component;
+    let calendar: icalendar::Calendar = ics.parse().expect("the invitation parses");
+    let method = calendar.properties.iter().find(|p| p.key() == "METHOD").map(|p| p.value().to_owned()).unwrap_or_default();
+    assert!(mime.contains(&format!("method={method}")), "{mime} names the same method as the file");
+    let event = calendar.components.iter().find_map(|c| c.as_event()).expect("an event");
+    let value = |key| event.property_value(key).unwrap_or_default().to_owned();
+    (method, [value("UID"), value("SEQUENCE"), value("STATUS"), value("DTSTART")])
+}
+
+async fn each_change_mails_both_people_the_calendars_update(backend: Backend) {
+    let Some(smtp) = SmtpServer::start(free_port()).await else { return };
+    let app = smtp_app(backend, &smtp.url(), vec![]).await;
+    let maya = app.login("maya@student.test").await;
+    let tom = app.st_id("tom@tutor.test", "Algebra I").await;
+    let old = first_free_start(&app, &maya, tom).await;
+    let id = ok_json::<Booked>(book_session(&app, &maya, tom, &old, false, "mail-change-1").await).await.session_id;
+    wait_for(2, || async { smtp.received() }).await;
+    let new = first_free_start(&app, &maya, tom).await;
+    let form = [("session_id", id.to_string()), ("start", new.clone()), ("idempotency_key", "mail-move-1".to_owned())];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert!(app.call("reschedule_session", &form, Some(&maya)).await.status().is_success());
+    wait_for(4, || async { smtp.received() }).await;
+    let tutor = app.login("tom@tutor.test").await;
+    let res = app.call("cancel_session", &[("session_id", &id.to_string()), ("reason", "Exam week")], Some(&tutor)).await;
+    assert!(res.status().is_success());
+    let mails: Vec<Mail> = wait_for(6, || async { smtp.received() }).await.iter().map(|raw| Mail::parse(raw)).collect();
+    let to = |who: &str, subject: &str| {
+        mails.iter().find(|m| m.to.contains(who) && m.subject.starts_with(subject)).unwrap_or_else(|| panic!("no {subject:?} to {who}"))
+    };
+    let uid = format!("session-{id}@session-booking");
+    let (utc_old, utc_new) = (old.replace(['-', ':'], ""), new.replace(['-', ':'], ""));
+    for who in ["maya@student.test", "tom@tutor.test"] {
+        let booked = if who.starts_with("maya") { "Session booked" } else { "New session" };
+        assert_eq!(invitation(to(who, booked)), ("REQUEST".into(), [uid.clone(), "0".into(), "CONFIRMED".into(), utc_old.clone()]));
+        let moved = to(who, "Session moved");
+        assert_eq!(invitation(moved), ("REQUEST".into(), [uid.clone(), "1".into(), "CONFIRMED".into(), utc_new.clone()]));
+        let text = moved.part("text/plain");
+        assert!(text.contains("Was: ") && text.contains("https://calendar.google.com/") && text.contains("outlook.live.com"), "{text}");
+        let cancelled = to(who, "Session cancelled");
+        assert_eq!(invitation(cancelled), ("CANCEL".into(), [uid.clone(), "2".into(), "CANCELLED".into(), utc_new.clone()]));
+        assert!(cancelled.part("text/plain").contains("Reason: Exam week"));
+    }
+    assert!(to("maya@student.test", "Session cancelled").part("text/plain").contains("Tom Walker cancelled your session"));
+    // The download says what the last message said.
+    let download = body_text(app.get(&format!("/sessions/{id}/calendar"), Some(&maya)).await).await;
+    assert!(download.contains("SEQUENCE:2") && download.contains("STATUS:CANCELLED"), "{download}");
+    assert_eq!(smtp.received().len(), 6, "one message per person per change");
+}
+
 crate::on_both_backends!(
     a_message_out_of_attempts_is_not_tried_again,
+    each_change_mails_both_people_the_calendars_update,
     both_people_get_a_confirmation_with_the_invitation_and_the_student_reminders,
     mail_for_a_booking_made_while_the_server_was_down_arrives_when_it_is_back,
     two_app_processes_send_each_message_once,
