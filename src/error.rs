@@ -102,7 +102,7 @@ impl AppError {
 
 /// The refusals of a single field the app makes, exactly as it words them: what an error's
 /// code in a URL can stand for (`AppError::url_code`). A test keeps it in step with the code.
-const FIELD_REFUSALS: [(&str, &str); 15] = [
+const FIELD_REFUSALS: [(&str, &str); 16] = [
     ("course_id", "Choose a course to book."),
     ("date", "Expected a date such as 2026-12-01."),
     ("email", "Enter a valid email address."),
