@@ -16,6 +16,7 @@ use crate::{
         not_found::NotFound,
         session::{BookedPage, CancelSessionPage, SessionPage},
         settings::SettingsPage,
+        teach::TeachPage,
         teacher_profile::TeacherProfilePage,
     },
 };
@@ -70,6 +71,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sessions/:session_id/booked") view=BookedPage ssr=SsrMode::Async/>
                     <Route path=path!("/sessions/:session_id/cancel") view=CancelSessionPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/teach") view=TeachPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

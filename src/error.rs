@@ -17,6 +17,8 @@ pub enum AppError {
     NotEnrolled,
     #[error("This page is only for students.")]
     NotAStudent,
+    #[error("This page is only for Student-Teachers.")]
+    NotAStudentTeacher,
     #[error("{0} not found.")]
     NotFound(Subject),
     #[error("{field}: {message}")]
@@ -78,7 +80,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::NotAuthenticated | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            Self::NotEnrolled | Self::NotAStudent | Self::CrossSite => StatusCode::FORBIDDEN,
+            Self::NotEnrolled | Self::NotAStudent | Self::NotAStudentTeacher | Self::CrossSite => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::SlotUnavailable | Self::StudentConflict | Self::AlreadyCancelled | Self::AlreadyStarted => StatusCode::CONFLICT,
             Self::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
@@ -137,6 +139,7 @@ impl AppError {
             Self::InvalidCredentials => "credentials".into(),
             Self::NotEnrolled => "not_enrolled".into(),
             Self::NotAStudent => "not_a_student".into(),
+            Self::NotAStudentTeacher => "not_a_student_teacher".into(),
             Self::NotFound(subject) => format!("not_found.{}", SUBJECTS.iter().position(|s| s == subject).unwrap_or_default()),
             Self::InvalidInput { field, message } => match FIELD_REFUSALS.iter().position(|(f, m)| f == field && m == message) {
                 Some(index) => format!("invalid.{index}"),
@@ -164,6 +167,7 @@ impl AppError {
             "credentials" => Self::InvalidCredentials,
             "not_enrolled" => Self::NotEnrolled,
             "not_a_student" => Self::NotAStudent,
+            "not_a_student_teacher" => Self::NotAStudentTeacher,
             "cross_site" => Self::CrossSite,
             "attempts" => Self::TooManyAttempts,
             "slot_unavailable" => Self::SlotUnavailable,
@@ -231,6 +235,7 @@ mod tests {
             AppError::InvalidCredentials,
             AppError::NotEnrolled,
             AppError::NotAStudent,
+            AppError::NotAStudentTeacher,
             AppError::CrossSite,
             AppError::TooManyAttempts,
             AppError::SlotUnavailable,

@@ -20,13 +20,15 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     };
 
     let state = app_state()?;
-    let next = crate::urls::safe_next(next.as_deref());
+    let asked = next.filter(|n| !n.is_empty());
+    let next = crate::urls::safe_next(asked.as_deref());
     let now = chrono::Utc::now();
     match auth::authenticate(&state, client_ip(), &email, &password, now).await {
         Ok(user) => {
             let token = auth::start_session(&state.db, user.id, now).await?;
             set_session_cookie(Some(&token), state.settings.server.secure_cookies);
-            leptos_axum::redirect(next);
+            // Without a page to return to, each account goes to its own start page.
+            leptos_axum::redirect(if asked.is_some() { next } else { user.role.home() });
             Ok(())
         }
         Err(error) => {

@@ -7,4 +7,5 @@ pub mod courses;
 pub mod dashboard;
 pub mod sessions;
 pub mod settings;
+pub mod teaching;
 pub mod wizard;

@@ -13,7 +13,9 @@ pub fn ErrorPanel(error: AppError, #[prop(optional)] title: Option<&'static str>
     }
     let action = match &error {
         AppError::NotAuthenticated => Some(("/login", "Log in")),
-        AppError::NotFound(_) | AppError::NotAStudent => Some(("/dashboard", "Go to your dashboard")),
+        AppError::NotFound(_) | AppError::NotAStudentTeacher => Some(("/dashboard", "Go to your dashboard")),
+        // Only a Student-Teacher is neither: their own start page.
+        AppError::NotAStudent => Some(("/teach", "Go to your sessions")),
         _ => None,
     };
     view! {

@@ -23,7 +23,7 @@ pub fn SiteHeader() -> impl IntoView {
                 {move || Suspend::new(async move {
                     session.user.await.ok().flatten().map(|user| view! {
                         <nav class="site-nav" aria-label="Main">
-                            <a href="/dashboard">"Dashboard"</a>
+                            <a href=user.home.clone()>{if user.home == "/teach" { "Your sessions" } else { "Dashboard" }}</a>
                             <span class="site-user">
                                 <Avatar avatar=user.avatar.clone() size="sm"/>
                                 <span class="site-user-name">{user.name.clone()}</span>

@@ -7,6 +7,7 @@ pub mod courses;
 pub mod dashboard;
 pub mod sessions;
 pub mod settings;
+pub mod teaching;
 pub mod wizard;
 
 use serde::{Deserialize, Serialize};
@@ -36,6 +37,8 @@ pub struct UserView {
     pub email: String,
     pub timezone: String,
     pub avatar: Avatar,
+    /// The account's own start page: `/dashboard` for a student, `/teach` for a Student-Teacher.
+    pub home: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

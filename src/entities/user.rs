@@ -25,6 +25,16 @@ pub enum Role {
     Teacher,
 }
 
+impl Role {
+    /// Where the account lands after login: students book, Student-Teachers see whom they teach.
+    pub fn home(self) -> &'static str {
+        match self {
+            Self::Student => "/dashboard",
+            Self::Teacher => "/teach",
+        }
+    }
+}
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 

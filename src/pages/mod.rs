@@ -6,4 +6,5 @@ pub mod login;
 pub mod not_found;
 pub mod session;
 pub mod settings;
+pub mod teach;
 pub mod teacher_profile;

@@ -27,6 +27,7 @@ pub mod schedule_later;
 pub mod seed;
 pub mod settings;
 pub mod state;
+pub mod teaching;
 pub mod timezones;
 pub mod video;
 pub mod wizard;

@@ -13,7 +13,14 @@ pub fn avatar(user: &user::Model) -> Avatar {
 }
 
 pub fn user_view(user: &user::Model) -> UserView {
-    UserView { id: user.id, name: user.name.clone(), email: user.email.clone(), timezone: user.timezone.clone(), avatar: avatar(user) }
+    UserView {
+        id: user.id,
+        name: user.name.clone(),
+        email: user.email.clone(),
+        timezone: user.timezone.clone(),
+        avatar: avatar(user),
+        home: user.role.home().to_owned(),
+    }
 }
 
 pub fn course_summary(course: &course::Model) -> CourseSummary {

@@ -53,6 +53,15 @@ pub fn require_student() -> Result<user::Model, AppError> {
     Ok(user)
 }
 
+/// The logged-in Student-Teacher, acting on their own teaching only.
+pub fn require_teacher() -> Result<user::Model, AppError> {
+    let user = require_user()?;
+    if user.role != Role::Teacher {
+        return Err(AppError::NotAStudentTeacher);
+    }
+    Ok(user)
+}
+
 pub fn login_session_id() -> Option<i32> {
     extension::<LoginSessionId>().map(|LoginSessionId(id)| id)
 }

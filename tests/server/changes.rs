@@ -8,6 +8,7 @@ use session_booking::{
     dto::{
         dashboard::Dashboard,
         sessions::{ChangedSession, SessionState, SessionView},
+        teaching::Teaching,
         wizard::{Booked, DayTimes, MonthDays},
         StId,
     },
@@ -387,7 +388,36 @@ async fn the_dashboard_offers_each_upcoming_session_a_change(backend: Backend) {
     assert!(html.contains(&format!("/sessions/{id}/cancel")), "a cancel link per session");
 }
 
+async fn the_student_teacher_lands_on_their_sessions_and_cancels_there(backend: Backend) {
+    let app = app_with_free_hours(backend, 1).await;
+    let maya = app.login("maya@student.test").await;
+    let tom_st = app.st_id("tom@tutor.test", "Algebra I").await;
+    let id = book(&app, &maya, tom_st, &first_free_start(&app, &maya, tom_st).await, "teach-1").await;
+    // Without a page to return to, a Student-Teacher's login goes to /teach, a student's to the dashboard.
+    let res = app.post_form("login", &[("email", "tom@tutor.test"), ("password", "booking-demo")], None).await;
+    assert_eq!(res.headers()[header::LOCATION], "/teach");
+    let res = app.post_form("login", &[("email", "maya@student.test"), ("password", "booking-demo")], None).await;
+    assert_eq!(res.headers()[header::LOCATION], "/dashboard");
+
+    let tom = app.login("tom@tutor.test").await;
+    let teaching: Teaching = ok_json(app.call("load_teaching", &[], Some(&tom)).await).await;
+    let listed = teaching.upcoming.iter().find(|s| s.id == id).expect("Maya's session is on Tom's list");
+    assert_eq!((listed.student_name.as_str(), listed.note.as_str()), ("Maya Chen", "Chapter 3, please"));
+    assert!(
+        listed.time_label.ends_with("GMT") && listed.student_time.as_deref().is_some_and(|t| t.contains("for the student")),
+        "{listed:?}"
+    );
+    let page = body_text(app.get("/teach", Some(&tom)).await).await;
+    assert!(page.contains(&format!("/sessions/{id}/cancel")), "a cancel link per session");
+    assert_eq!(app_error(app.call("load_teaching", &[], Some(&maya)).await).await, AppError::NotAStudentTeacher);
+
+    ok_json::<ChangedSession>(cancel(&app, &tom, id, "").await).await;
+    let teaching: Teaching = ok_json(app.call("load_teaching", &[], Some(&tom)).await).await;
+    assert!(teaching.upcoming.iter().all(|s| s.id != id), "a cancelled session leaves the list");
+}
+
 crate::on_both_backends!(
+    the_student_teacher_lands_on_their_sessions_and_cancels_there,
     a_cancelled_session_frees_its_time_and_leaves_the_lists,
     a_late_cancel_counts_the_session_as_used,
     a_late_move_makes_the_later_cancel_late,

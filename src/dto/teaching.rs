@@ -1,0 +1,25 @@
+//! A Student-Teacher's own page (`/teach`): whom they teach, and when.
+use serde::{Deserialize, Serialize};
+
+/// One session as its Student-Teacher sees it, in their own timezone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaughtSession {
+    pub id: i32,
+    pub course_title: String,
+    pub student_name: String,
+    pub date_label: String,
+    pub time_label: String,
+    /// The same time on the student's clock, when it differs.
+    pub student_time: Option<String>,
+    pub note: String,
+    pub video_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Teaching {
+    pub name: String,
+    pub timezone_label: String,
+    pub upcoming: Vec<TaughtSession>,
+    /// The last four weeks, latest first.
+    pub recent: Vec<TaughtSession>,
+}

@@ -1,0 +1,64 @@
+//! A Student-Teacher's own page: their scheduled sessions in every course they teach, upcoming
+//! and of the last weeks, each in their timezone with the student's time beside it.
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
+
+use super::{
+    presentation::session_labels,
+    queries::users_by_id,
+    timezones::{parse_timezone, same_clock_differs, timezone_label},
+};
+use crate::{
+    dto::teaching::{TaughtSession, Teaching},
+    entities::{course, session, user, SessionStatus},
+    error::AppError,
+};
+
+/// How far back the page lists past sessions.
+const RECENT: Duration = Duration::weeks(4);
+
+pub async fn teaching(db: &impl ConnectionTrait, teacher: &user::Model, now: DateTime<Utc>) -> Result<Teaching, AppError> {
+    let sessions = session::Entity::find()
+        .filter(session::Column::TeacherId.eq(teacher.id))
+        .filter(session::Column::Status.eq(SessionStatus::Scheduled))
+        .filter(session::Column::EndAt.gt(now - RECENT))
+        .order_by_asc(session::Column::StartAt)
+        .all(db)
+        .await?;
+    let students = users_by_id(db, sessions.iter().map(|s| s.student_id)).await?;
+    let courses: HashMap<i32, course::Model> = course::Entity::find()
+        .filter(course::Column::Id.is_in(sessions.iter().map(|s| s.course_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    let zone = parse_timezone(&teacher.timezone);
+    let taught = |s: &session::Model| {
+        let student = students.get(&s.student_id);
+        let (date_label, time_label) = session_labels(s.start_at, s.end_at, zone);
+        let student_time =
+            student.map(|st| parse_timezone(&st.timezone)).filter(|theirs| same_clock_differs(zone, *theirs, s.start_at)).map(|theirs| {
+                let (date, time) = session_labels(s.start_at, s.end_at, theirs);
+                format!("{time} for the student ({date})")
+            });
+        TaughtSession {
+            id: s.id,
+            course_title: courses.get(&s.course_id).map(|c| c.title.clone()).unwrap_or_default(),
+            student_name: student.map(|st| st.name.clone()).unwrap_or_default(),
+            date_label,
+            time_label,
+            student_time,
+            note: s.note.clone(),
+            video_url: s.video_url.clone(),
+        }
+    };
+    let (past, upcoming): (Vec<&session::Model>, Vec<&session::Model>) = sessions.iter().partition(|s| s.end_at <= now);
+    Ok(Teaching {
+        name: teacher.name.clone(),
+        timezone_label: timezone_label(&teacher.timezone),
+        upcoming: upcoming.into_iter().map(taught).collect(),
+        recent: past.into_iter().rev().map(taught).collect(),
+    })
+}
