@@ -1,9 +1,11 @@
 //! The booking commit under load and faults (docs/booking-contract.md §3): real server processes (two
 //! on one PostgreSQL database, one on SQLite) take concurrent `book_session` requests from
 //! many students; one process is killed with SIGKILL mid-load and restarted, and unanswered
-//! requests are retried with their idempotency keys, as a browser would. The database is then
-//! read back: no person may be double-booked, no acknowledged booking may be missing, no
-//! session may exist that no answer acknowledged, and every answer must be 200 or 409.
+//! requests are retried with their idempotency keys, as a browser would. Booked sessions are
+//! then moved and cancelled in races with new bookings and with each other (§7). The database
+//! is then read back: no person may be double-booked, no acknowledged booking or change may be
+//! missing, no session or change may exist that no answer acknowledged, and every answer must
+//! be 200 or 409.
 //!
 //!   cargo bench --features ssr --bench booking_load     the full run: 10,000 attempts per engine
 //!   cargo test --features ssr --bench booking_load      the suite's small run of the same code
@@ -14,7 +16,7 @@ use chrono::{DateTime, Duration, DurationRound, Utc};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use session_booking::{
-    entities::{availability, course, enrollment, session, student_teacher, user, Role, SessionStatus},
+    entities::{availability, course, enrollment, session, session_change, student_teacher, user, Role, SessionStatus},
     server::{auth::hash_password, config::Settings, db},
 };
 use std::{
@@ -41,13 +43,16 @@ struct Size {
     conflicting: usize,
     /// Conflict-free attempts during which a server is killed and restarted.
     killed: usize,
+    /// Booked sessions changed in races: a move against a new booking of the same time, two
+    /// moves of one session, a cancel against a move (two requests each).
+    changed: usize,
     concurrency: usize,
     /// Tutors, and as many students.
     people: usize,
 }
 
-const FULL: Size = Size { conflict_free: 4_000, conflicting: 4_000, killed: 2_000, concurrency: 128, people: 40 };
-const SMALL: Size = Size { conflict_free: 120, conflicting: 160, killed: 120, concurrency: 16, people: 8 };
+const FULL: Size = Size { conflict_free: 4_000, conflicting: 4_000, killed: 2_000, changed: 1_500, concurrency: 128, people: 40 };
+const SMALL: Size = Size { conflict_free: 120, conflicting: 160, killed: 120, changed: 60, concurrency: 16, people: 8 };
 
 fn main() {
     // `cargo bench` passes --bench; `cargo test` runs the target without it.
@@ -291,6 +296,7 @@ struct Attempt {
 
 #[derive(Clone, Debug, PartialEq)]
 enum Outcome {
+    /// 200, with the session's id: booked, or (for a change) changed.
     Booked(i32),
     Conflict,
     Status(u16),
@@ -298,13 +304,50 @@ enum Outcome {
     Unreachable,
 }
 
-async fn attempt(client: &reqwest::Client, port: u16, cookie: &str, a: &Attempt) -> Outcome {
+/// What the harness sends: a booking, or a change to a booked session by its student.
+#[derive(Clone)]
+enum Request {
+    Book(Attempt),
+    Move { student: usize, session_id: i32, start: DateTime<Utc>, key: String },
+    Cancel { student: usize, session_id: i32 },
+}
+
+impl Request {
+    fn student(&self) -> usize {
+        match self {
+            Request::Book(a) => a.student,
+            Request::Move { student, .. } | Request::Cancel { student, .. } => *student,
+        }
+    }
+
+    fn session_changed(&self) -> Option<i32> {
+        match self {
+            Request::Book(_) => None,
+            Request::Move { session_id, .. } | Request::Cancel { session_id, .. } => Some(*session_id),
+        }
+    }
+}
+
+async fn send(client: &reqwest::Client, port: u16, cookie: &str, request: &Request) -> Outcome {
     let base = format!("http://127.0.0.1:{port}");
-    let start = a.start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let st = a.st_id.to_string();
-    let form = [("st_id", st.as_str()), ("start", &start), ("reminders", "false"), ("idempotency_key", &a.key)];
+    let utc = |t: &DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let (endpoint, form): (&str, Vec<(&str, String)>) = match request {
+        Request::Book(a) => (
+            "book_session",
+            vec![
+                ("st_id", a.st_id.to_string()),
+                ("start", utc(&a.start)),
+                ("reminders", "false".into()),
+                ("idempotency_key", a.key.clone()),
+            ],
+        ),
+        Request::Move { session_id, start, key, .. } => {
+            ("reschedule_session", vec![("session_id", session_id.to_string()), ("start", utc(start)), ("idempotency_key", key.clone())])
+        }
+        Request::Cancel { session_id, .. } => ("cancel_session", vec![("session_id", session_id.to_string())]),
+    };
     let sent = client
-        .post(format!("{base}/api/book_session"))
+        .post(format!("{base}/api/{endpoint}"))
         .header("Origin", &base)
         .header("Accept", "application/json")
         .header("Cookie", cookie)
@@ -329,31 +372,31 @@ struct Fired {
     elapsed: std::time::Duration,
 }
 
-/// Sends `attempts` with `concurrency` in flight, spread over the servers' ports in turn.
+/// Sends `requests` with `concurrency` in flight, spread over the servers' ports in turn.
 /// `answered` counts answers as they come, for a fault to be timed against.
 async fn fire(
     client: &reqwest::Client,
     ports: &[u16],
     cookies: &Arc<Vec<String>>,
-    attempts: &[Attempt],
+    requests: &[Request],
     concurrency: usize,
     answered: Arc<AtomicUsize>,
 ) -> Fired {
     let gate = Arc::new(Semaphore::new(concurrency));
     let mut tasks = JoinSet::new();
     let began = Instant::now();
-    for (i, a) in attempts.iter().enumerate() {
+    for (i, r) in requests.iter().enumerate() {
         let permit = gate.clone().acquire_owned().await.unwrap();
-        let (client, cookies, a, port, answered) = (client.clone(), cookies.clone(), a.clone(), ports[i % ports.len()], answered.clone());
+        let (client, cookies, r, port, answered) = (client.clone(), cookies.clone(), r.clone(), ports[i % ports.len()], answered.clone());
         tasks.spawn(async move {
             let sent = Instant::now();
-            let outcome = attempt(&client, port, &cookies[a.student], &a).await;
+            let outcome = send(&client, port, &cookies[r.student()], &r).await;
             answered.fetch_add(1, Ordering::Relaxed);
             drop(permit);
             (i, outcome, sent.elapsed())
         });
     }
-    let mut outcomes = vec![Outcome::Unreachable; attempts.len()];
+    let mut outcomes = vec![Outcome::Unreachable; requests.len()];
     let mut latencies = Vec::new();
     while let Some(done) = tasks.join_next().await {
         let (i, outcome, latency) = done.unwrap();
@@ -404,6 +447,11 @@ struct Report {
     student_overlaps: usize,
     lost: usize,
     phantom: usize,
+    /// Changes answered 200 that the database does not hold.
+    lost_changes: usize,
+    /// Changes the database holds that no answer acknowledged (or a version count that
+    /// disagrees, or an acknowledged cancel undone).
+    phantom_changes: usize,
     /// Attempts whose final answer was neither 200 nor 409, by status.
     bad_statuses: BTreeMap<u16, usize>,
     unanswered: usize,
@@ -423,6 +471,35 @@ fn conflict_free(world: &World, from: DateTime<Utc>, count: usize, label: &str) 
             key: format!("load-{label}-{j:06}"),
         })
         .collect()
+}
+
+fn booking(attempts: &[Attempt]) -> Vec<Request> {
+    attempts.iter().cloned().map(Request::Book).collect()
+}
+
+/// The races, in thirds over `booked`: a session's student moves it to a time that another
+/// student books with the same tutor at once; a student moves one session to two times at
+/// once; a student cancels a session while moving it. Every new time is a slot of its own, so
+/// only the two requests of a race contend. Answers the requests and the rival bookings' keys.
+fn races(world: &World, booked: &[(Attempt, i32)], from: DateTime<Utc>) -> (Vec<Request>, HashSet<String>) {
+    let mut slots = (0..).map(|k: i64| from + Duration::minutes(SPACING * k));
+    let (mut requests, mut rivals) = (Vec::new(), HashSet::new());
+    for (k, (a, session_id)) in booked.iter().enumerate() {
+        let (student, session_id) = (a.student, *session_id);
+        let moving = |start: DateTime<Utc>, tag: &str| Request::Move { student, session_id, start, key: format!("load-move-{tag}-{k:06}") };
+        match k % 3 {
+            0 => {
+                let at = slots.next().unwrap();
+                let key = format!("load-rival-{k:06}");
+                rivals.insert(key.clone());
+                let rival = Attempt { student: (student + 1) % world.students.len(), st_id: a.st_id, start: at, key };
+                requests.extend([moving(at, "raced"), Request::Book(rival)]);
+            }
+            1 => requests.extend([moving(slots.next().unwrap(), "first"), moving(slots.next().unwrap(), "second")]),
+            _ => requests.extend([Request::Cancel { student, session_id }, moving(slots.next().unwrap(), "cancelled")]),
+        }
+    }
+    (requests, rivals)
 }
 
 async fn run(engine: Engine, size: &Size) -> Report {
@@ -451,7 +528,7 @@ async fn run(engine: Engine, size: &Size) -> Report {
     let mut scenarios = Vec::new();
 
     let free = conflict_free(&world, tomorrow, size.conflict_free, "free");
-    let fired = fire(&client, &ports, &cookies, &free, size.concurrency, Default::default()).await;
+    let fired = fire(&client, &ports, &cookies, &booking(&free), size.concurrency, Default::default()).await;
     scenarios.push(Scenario::of("conflict-free", &fired));
     all.extend(free.into_iter().zip(fired.outcomes));
 
@@ -465,7 +542,7 @@ async fn run(engine: Engine, size: &Size) -> Report {
             key: format!("load-hot-{j:06}"),
         })
         .collect();
-    let fired = fire(&client, &ports, &cookies, &hot, size.concurrency, Default::default()).await;
+    let fired = fire(&client, &ports, &cookies, &booking(&hot), size.concurrency, Default::default()).await;
     scenarios.push(Scenario::of("conflicting", &fired));
     all.extend(hot.into_iter().zip(fired.outcomes));
 
@@ -478,7 +555,7 @@ async fn run(engine: Engine, size: &Size) -> Report {
     let firing = {
         let (client, ports, cookies, killed, answered, concurrency) =
             (client.clone(), ports.clone(), cookies.clone(), killed.clone(), answered.clone(), size.concurrency);
-        tokio::spawn(async move { fire(&client, &ports, &cookies, &killed, concurrency, answered).await })
+        tokio::spawn(async move { fire(&client, &ports, &cookies, &booking(&killed), concurrency, answered).await })
     };
     while answered.load(Ordering::Relaxed) < size.killed / 3 {
         tokio::time::sleep(std::time::Duration::from_millis(2)).await;
@@ -494,7 +571,7 @@ async fn run(engine: Engine, size: &Size) -> Report {
             break;
         }
         let again: Vec<Attempt> = retry.iter().map(|&i| killed[i].clone()).collect();
-        let refired = fire(&client, &ports, &cookies, &again, size.concurrency, Default::default()).await;
+        let refired = fire(&client, &ports, &cookies, &booking(&again), size.concurrency, Default::default()).await;
         for (i, outcome) in retry.into_iter().zip(refired.outcomes) {
             outcomes[i] = outcome;
         }
@@ -504,7 +581,24 @@ async fn run(engine: Engine, size: &Size) -> Report {
     scenarios.push(Scenario { retried, ..Scenario::of("SIGKILL mid-load, retried", &whole) });
     all.extend(killed.into_iter().zip(outcomes));
 
-    let report = check(&engine, &conn, &world, all, raw_inserts_per_s, scenarios).await;
+    // Changes to sessions the first scenario booked, each new time on days of their own.
+    let changes_from = (killed_from + per_tutor_days(size.killed) + Duration::days(1)).duration_trunc(Duration::days(1)).unwrap();
+    let booked: Vec<(Attempt, i32)> = all
+        .iter()
+        .filter_map(|(a, o)| if let Outcome::Booked(id) = o { Some((a.clone(), *id)) } else { None })
+        .take(size.changed)
+        .collect();
+    let (requests, rival_bookings) = races(&world, &booked, changes_from);
+    let fired = fire(&client, &ports, &cookies, &requests, size.concurrency, Default::default()).await;
+    scenarios.push(Scenario::of("moves and cancels racing", &fired));
+    let changes: Vec<(Request, Outcome)> = requests.into_iter().zip(fired.outcomes).collect();
+    // The rival bookings are bookings like any other: acknowledged ones must exist, and no other.
+    all.extend(changes.iter().filter_map(|(r, o)| match r {
+        Request::Book(a) if rival_bookings.contains(&a.key) => Some((a.clone(), o.clone())),
+        _ => None,
+    }));
+
+    let report = check(&engine, &conn, &world, all, &changes, raw_inserts_per_s, scenarios).await;
     drop(servers);
     conn.close().await.unwrap();
     database.remove().await;
@@ -553,19 +647,16 @@ async fn check(
     conn: &DatabaseConnection,
     world: &World,
     all: Vec<(Attempt, Outcome)>,
+    changes: &[(Request, Outcome)],
     raw_inserts_per_s: f64,
     scenarios: Vec<Scenario>,
 ) -> Report {
     let buffer = Settings::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("Leptos.toml"), |_| None).unwrap().booking.buffer_minutes;
-    let rows = session::Entity::find()
-        .filter(session::Column::CourseId.eq(world.course_id))
-        .filter(session::Column::Status.eq(SessionStatus::Scheduled))
-        .all(conn)
-        .await
-        .unwrap();
+    // Every session booked, cancelled ones included; only scheduled ones occupy time.
+    let rows = session::Entity::find().filter(session::Column::CourseId.eq(world.course_id)).all(conn).await.unwrap();
     let overlaps = |key: fn(&session::Model) -> i32, gap: Duration| {
         let mut by_person: HashMap<i32, Vec<&session::Model>> = HashMap::new();
-        for row in &rows {
+        for row in rows.iter().filter(|r| r.status == SessionStatus::Scheduled) {
             by_person.entry(key(row)).or_default().push(row);
         }
         by_person
@@ -589,8 +680,34 @@ async fn check(
     let acked: Vec<i32> = all.iter().filter_map(|(_, o)| if let Outcome::Booked(id) = o { Some(*id) } else { None }).collect();
     let acked_set: HashSet<i32> = acked.iter().copied().collect();
     let stored: HashSet<i32> = rows.iter().map(|r| r.id).collect();
+    // Each session's versions are the changes acknowledged for it, no more and no fewer; a
+    // session whose cancel was acknowledged stays cancelled.
+    let mut acked_changes: HashMap<i32, i32> = HashMap::new();
+    let mut acked_cancels = HashSet::new();
+    for (request, outcome) in changes {
+        if let (Some(id), Outcome::Booked(_)) = (request.session_changed(), outcome) {
+            *acked_changes.entry(id).or_default() += 1;
+            if matches!(request, Request::Cancel { .. }) {
+                acked_cancels.insert(id);
+            }
+        }
+    }
+    let changed_ids: Vec<i32> = changes.iter().filter_map(|(r, _)| r.session_changed()).collect();
+    let changed_rows = session::Entity::find().filter(session::Column::Id.is_in(changed_ids.clone())).all(conn).await.unwrap();
+    let recorded = session_change::Entity::find().filter(session_change::Column::SessionId.is_in(changed_ids)).all(conn).await.unwrap();
+    let mut lost_changes = 0;
+    let mut phantom_changes = 0;
+    for row in &changed_rows {
+        let acked = acked_changes.get(&row.id).copied().unwrap_or(0);
+        let stored = recorded.iter().filter(|c| c.session_id == row.id).count() as i32;
+        lost_changes += (acked - stored).max(0) as usize;
+        phantom_changes += (stored - acked).max(0) as usize;
+        if row.sequence != stored || (acked_cancels.contains(&row.id) && row.status != SessionStatus::Cancelled) {
+            phantom_changes += 1;
+        }
+    }
     let mut bad_statuses = BTreeMap::new();
-    for (_, outcome) in &all {
+    for outcome in all.iter().map(|(_, o)| o).chain(changes.iter().filter(|(r, _)| r.session_changed().is_some()).map(|(_, o)| o)) {
         if let Outcome::Status(code) = outcome {
             *bad_statuses.entry(*code).or_insert(0) += 1;
         }
@@ -604,8 +721,10 @@ async fn check(
         student_overlaps: overlaps(|s| s.student_id, Duration::zero()),
         lost: acked_set.difference(&stored).count(),
         phantom: stored.difference(&acked_set).count(),
+        lost_changes,
+        phantom_changes,
         bad_statuses,
-        unanswered: all.iter().filter(|(_, o)| *o == Outcome::Unreachable).count(),
+        unanswered: all.iter().map(|(_, o)| o).chain(changes.iter().map(|(_, o)| o)).filter(|o| **o == Outcome::Unreachable).count(),
         shared_acks: acked.len() - acked_set.len(),
     }
 }
@@ -622,6 +741,8 @@ impl Report {
         expect_zero("overlapping sessions of a student", self.student_overlaps);
         expect_zero("acknowledged bookings missing from the database", self.lost);
         expect_zero("sessions that no answer acknowledged", self.phantom);
+        expect_zero("acknowledged changes missing from the database", self.lost_changes);
+        expect_zero("changes that no answer acknowledged", self.phantom_changes);
         expect_zero("attempts still unanswered after retries", self.unanswered);
         expect_zero("session ids acknowledged to two attempts", self.shared_acks);
         expect_zero("answers other than 200 and 409", self.bad_statuses.values().sum());
@@ -659,8 +780,15 @@ impl Report {
         }
         println!("| raw single-row inserts | | | | | | {:.0} | | | 100 % |", self.raw_inserts_per_s);
         println!(
-            "overlaps: {} tutor, {} student; lost: {}; phantom: {}; other statuses: {:?}; unanswered: {}",
-            self.tutor_overlaps, self.student_overlaps, self.lost, self.phantom, self.bad_statuses, self.unanswered
+            "overlaps: {} tutor, {} student; lost: {}; phantom: {}; changes lost: {}, phantom: {}; other statuses: {:?}; unanswered: {}",
+            self.tutor_overlaps,
+            self.student_overlaps,
+            self.lost,
+            self.phantom,
+            self.lost_changes,
+            self.phantom_changes,
+            self.bad_statuses,
+            self.unanswered
         );
     }
 }
