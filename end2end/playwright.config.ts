@@ -42,6 +42,8 @@ export default defineConfig({
       BOOKING_LOGIN_ATTEMPTS_PER_MINUTE: '1000',
       BOOKING_LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: '100000',
       BOOKING_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      // 20 days: a session at the end of next month is free to change, one this week late.
+      BOOKING_FREE_CANCEL_HOURS: '480',
       RUST_LOG: 'warn',
     },
     reuseExistingServer: false,
