@@ -34,8 +34,7 @@ const people = {
 
 test('book, reschedule to another day, then cancel from the dashboard', async ({ page }, info) => {
   const who = people[info.project.name as keyof typeof people];
-  await loginAt(page, '/dashboard', who.email);
-  await page.goto(`/book/${who.st}`);
+  await loginAt(page, `/book/${who.st}`, who.email);
   await hydrated(page);
   await pickLateInNextMonth(page, 0);
   await page.getByRole('button', { name: 'Book Session' }).click();
@@ -102,10 +101,7 @@ test.describe('without JavaScript', () => {
 
   test('a late move makes the cancel count the session as used, and the page says so first', async ({ page }, info) => {
     test.skip(info.project.name !== 'phone', 'the desktop project books as Lena without JavaScript already');
-    await page.goto('/login?next=/book/5');
-    await page.getByLabel('Email').fill('lena@student.test');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await loginAt(page, '/book/5', 'lena@student.test');
     // Sofia's next open day, within the late window; its last time, which other specs leave.
     await page.getByRole('button', { name: /^Next Available/ }).click();
     await page.getByRole('button', { name: /, select$/ }).last().click();

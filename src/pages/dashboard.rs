@@ -51,7 +51,11 @@ pub fn DashboardPage() -> impl IntoView {
                                                     view! {
                                                     <li class="list-item">
                                                         <div>
-                                                            <p class="strong"><a href=format!("/sessions/{}", s.id)>{s.course_title.clone()}</a></p>
+                                                            <p class="strong">
+                                                                <a href=format!("/sessions/{}", s.id) aria-label=format!("{} with {}, {}", s.course_title, s.teacher_name, s.date_label)>
+                                                                    {s.course_title.clone()}
+                                                                </a>
+                                                            </p>
                                                             <p class="muted">{format!("with {}", s.teacher_name.clone())}</p>
                                                             {s.video_url.map(|url| view! {
                                                                 <a class="video-link" href=url target="_blank" rel="noopener external"

@@ -49,7 +49,11 @@ fn SessionList(sessions: Vec<TaughtSession>, empty: &'static str, upcoming: bool
                 view! {
                     <li class="list-item">
                         <div>
-                            <p class="strong"><a href=format!("/sessions/{}", s.id)>{s.student_name.clone()}</a></p>
+                            <p class="strong">
+                                <a href=format!("/sessions/{}", s.id) aria-label=format!("{}, {}, {}", s.student_name, s.course_title, s.date_label)>
+                                    {s.student_name.clone()}
+                                </a>
+                            </p>
                             <p class="muted">{s.course_title.clone()}</p>
                             {(!s.note.is_empty()).then(|| view! { <p class="session-note">{format!("“{}”", s.note)}</p> })}
                             {s.video_url.filter(|_| upcoming).map(|url| view! {

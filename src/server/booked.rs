@@ -133,18 +133,24 @@ fn terms(
 ) -> ChangeTerms {
     let free = defaults.free_cancel();
     let late = is_late(actor, s.start_at, now, free, already_late);
-    let hours = defaults.free_cancel_hours;
+    let window = match defaults.free_cancel_hours {
+        1 => "1 hour".to_owned(),
+        hours if hours >= 48 && hours % 24 == 0 => format!("{} days", hours / 24),
+        hours => format!("{hours} hours"),
+    };
     let explanation = match actor {
         Actor::StudentTeacher => "If you cancel, your student gets this session back and is told at once.".to_owned(),
         Actor::Student if already_late => {
-            format!("This session was moved less than {hours} hours before its start, so cancelling it counts it as used.")
+            format!("This session was moved less than {window} before its start, so cancelling it counts it as used.")
         }
         Actor::Student if late => {
             format!("It is less than {hours} hours before the start: if you cancel now, this session counts as used.")
         }
         Actor::Student => {
             let until = (s.start_at - free).with_timezone(&zone).format("%A, %B %-d at %-I:%M %p %Z");
-            format!("Free to cancel or reschedule until {until} ({hours} hours before the start). After that, a cancel counts the session as used.")
+            format!(
+                "Free to cancel or reschedule until {until} ({window} before the start). After that, a cancel counts the session as used."
+            )
         }
     };
     ChangeTerms { late, explanation }
