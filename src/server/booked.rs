@@ -144,7 +144,7 @@ fn terms(
             format!("This session was moved less than {window} before its start, so cancelling it counts it as used.")
         }
         Actor::Student if late => {
-            format!("It is less than {hours} hours before the start: if you cancel now, this session counts as used.")
+            format!("It is less than {window} before the start: if you cancel now, this session counts as used.")
         }
         Actor::Student => {
             let until = (s.start_at - free).with_timezone(&zone).format("%A, %B %-d at %-I:%M %p %Z");
