@@ -479,24 +479,31 @@ fn booking(attempts: &[Attempt]) -> Vec<Request> {
 
 /// The races, in thirds over `booked`: a session's student moves it to a time that another
 /// student books with the same tutor at once; a student moves one session to two times at
-/// once; a student cancels a session while moving it. Every new time is a slot of its own, so
-/// only the two requests of a race contend. Answers the requests and the rival bookings' keys.
+/// once; a student cancels a session while moving it. Only the two requests of a race
+/// contend: each session's people (tutor and student `g`, as the conflict-free scenario pairs
+/// them) get new times of their own, on a grid that alternates with their neighbours', so the
+/// rival student `g + 1` is free then. Answers the requests and the rival bookings' keys.
 fn races(world: &World, booked: &[(Attempt, i32)], from: DateTime<Utc>) -> (Vec<Request>, HashSet<String>) {
-    let mut slots = (0..).map(|k: i64| from + Duration::minutes(SPACING * k));
+    let mut next_slot: HashMap<usize, i64> = HashMap::new();
+    let mut slot = |g: usize| {
+        let m = next_slot.entry(g).or_default();
+        *m += 1;
+        from + Duration::minutes(2 * SPACING * (*m - 1) + SPACING * (g % 2) as i64)
+    };
     let (mut requests, mut rivals) = (Vec::new(), HashSet::new());
     for (k, (a, session_id)) in booked.iter().enumerate() {
         let (student, session_id) = (a.student, *session_id);
         let moving = |start: DateTime<Utc>, tag: &str| Request::Move { student, session_id, start, key: format!("load-move-{tag}-{k:06}") };
         match k % 3 {
             0 => {
-                let at = slots.next().unwrap();
+                let at = slot(student);
                 let key = format!("load-rival-{k:06}");
                 rivals.insert(key.clone());
                 let rival = Attempt { student: (student + 1) % world.students.len(), st_id: a.st_id, start: at, key };
                 requests.extend([moving(at, "raced"), Request::Book(rival)]);
             }
-            1 => requests.extend([moving(slots.next().unwrap(), "first"), moving(slots.next().unwrap(), "second")]),
-            _ => requests.extend([Request::Cancel { student, session_id }, moving(slots.next().unwrap(), "cancelled")]),
+            1 => requests.extend([moving(slot(student), "first"), moving(slot(student), "second")]),
+            _ => requests.extend([Request::Cancel { student, session_id }, moving(slot(student), "cancelled")]),
         }
     }
     (requests, rivals)

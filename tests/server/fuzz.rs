@@ -143,8 +143,12 @@ async fn garbage_in_page_urls_never_gets_a_server_error(backend: Backend) {
             format!("/book/{v}"),
             format!("/student-teachers/{v}"),
             format!("/sessions/{v}/booked"),
+            format!("/sessions/{v}"),
+            format!("/sessions/{v}?changed={v}"),
+            format!("/sessions/{v}/cancel"),
             format!("/sessions/{v}/calendar"),
             format!("/courses/{algebra}/book?st={v}&date={v}&time={v}&month={v}&week={v}"),
+            format!("/courses/{algebra}/book?st=2&reschedule={v}&date={v}&start={v}"),
             format!("/settings?next={v}&signed_out={v}"),
             format!("/login?next={v}&error={v}"),
         ];
