@@ -110,6 +110,11 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager.drop_index(Index::drop().name("ux_outbox_message_version").to_owned()).await?;
+        // Without versions a message kind is owed once per session: keep each one's latest.
+        manager
+            .get_connection()
+            .execute_unprepared("DELETE FROM outbox WHERE id NOT IN (SELECT MAX(id) FROM outbox GROUP BY session_id, kind, lead_minutes)")
+            .await?;
         manager.alter_table(Table::alter().table(Outbox::Table).drop_column(Outbox::Sequence).to_owned()).await?;
         manager
             .create_index(

@@ -14,8 +14,10 @@ pub enum Party {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum SessionState {
     Scheduled,
-    /// Begun or over: nothing can change.
+    /// Begun and not over: nothing can change, and its room is where it happens.
     Started,
+    /// Over.
+    Ended,
     Cancelled {
         /// "You" or the other person's name.
         by: String,

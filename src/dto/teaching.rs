@@ -13,12 +13,15 @@ pub struct TaughtSession {
     pub student_time: Option<String>,
     pub note: String,
     pub video_url: Option<String>,
+    /// Begun already: it can no longer be cancelled.
+    pub started: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Teaching {
     pub name: String,
     pub timezone_label: String,
+    /// Not over yet (one under way first), soonest first.
     pub upcoming: Vec<TaughtSession>,
     /// The last four weeks, latest first.
     pub recent: Vec<TaughtSession>,

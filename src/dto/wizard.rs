@@ -63,9 +63,18 @@ pub struct ConfirmView {
     pub timezone_label: String,
     /// Made once per confirm screen, so a retry books once.
     pub idempotency_key: String,
-    /// When rescheduling: the session being moved, and its time now ("Tuesday, December 8 ·
-    /// 9:00 AM – 10:00 AM EST").
-    pub moving: Option<(i32, String)>,
+    /// When rescheduling: the session being moved.
+    pub moving: Option<MovingFrom>,
+}
+
+/// The session a confirm step moves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MovingFrom {
+    pub session_id: i32,
+    /// Its time now: "Tuesday, December 8, 2026 · 9:00 AM – 10:00 AM EST".
+    pub current: String,
+    /// Said before the move when it is late under the cancellation policy.
+    pub late_warning: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -58,11 +58,15 @@ fn SessionScreen(screen: Screen) -> impl IntoView {
 #[component]
 fn SessionDetails(s: SessionView, screen: Screen, moved: bool) -> impl IntoView {
     let scheduled = s.state == SessionState::Scheduled;
+    let cancelled = matches!(s.state, SessionState::Cancelled { .. });
+    // The room is where a session happens: offered until it is over.
+    let room_open = matches!(s.state, SessionState::Scheduled | SessionState::Started);
     let (icon, heading) = match (&s.state, screen) {
         (SessionState::Cancelled { .. }, _) => ("✕", "Session cancelled"),
+        (SessionState::Started, _) => ("●", "Session under way"),
+        (SessionState::Ended, _) => ("✓", "Session over"),
         (_, Screen::Booked) => ("✓", "Session Booked!"),
         (SessionState::Scheduled, Screen::Session) if moved => ("✓", "Session moved"),
-        (SessionState::Started, _) => ("●", "Session under way"),
         _ => ("●", "Your session"),
     };
     let state_note = match &s.state {
@@ -80,12 +84,12 @@ fn SessionDetails(s: SessionView, screen: Screen, moved: bool) -> impl IntoView 
     let session_id = s.session_id;
     let home = if s.party == Party::Student { "/dashboard" } else { "/teach" };
     view! {
-        <section class=if scheduled { "confirmation" } else { "confirmation is-cancelled" } aria-labelledby="session-title">
+        <section class=if cancelled { "confirmation is-cancelled" } else { "confirmation" } aria-labelledby="session-title">
             <div class="confirmation-icon" aria-hidden="true">{icon}</div>
             <h1 id="session-title" tabindex="-1">{heading}</h1>
             {state_note}
             <SessionSummary summary=s.summary.clone()/>
-            {s.video_url.clone().filter(|_| scheduled).map(|url| view! {
+            {s.video_url.clone().filter(|_| room_open).map(|url| view! {
                 <div class="video-room">
                     <a class="btn btn-secondary" href=url.clone() target="_blank" rel="noopener external">"Join video room"</a>
                     <p class="muted room-url">{url.clone()}</p>

@@ -65,7 +65,7 @@ fn SessionList(sessions: Vec<TaughtSession>, empty: &'static str, upcoming: bool
                             <p>{s.date_label}</p>
                             <p class="muted">{s.time_label}</p>
                             {s.student_time.map(|t| view! { <p class="muted">{t}</p> })}
-                            {upcoming.then(|| view! {
+                            {(upcoming && !s.started).then(|| view! {
                                 <p class="session-actions">
                                     <a href=format!("/sessions/{}/cancel", s.id) aria-label=format!("Cancel {what}")>"Cancel"</a>
                                 </p>

@@ -85,6 +85,8 @@ pub async fn session_view(
             _ => seen.tutor.name.clone(),
         };
         SessionState::Cancelled { by, reason: cancel.as_ref().and_then(|c| c.reason.clone()), late: cancel.is_some_and(|c| c.late) }
+    } else if now >= s.end_at {
+        SessionState::Ended
     } else if now >= s.start_at {
         SessionState::Started
     } else {
@@ -122,6 +124,15 @@ pub async fn session_view(
     })
 }
 
+/// The free-cancel window as the pages say it: "24 hours", "20 days".
+pub fn free_window_words(defaults: &BookingDefaults) -> String {
+    match defaults.free_cancel_hours {
+        1 => "1 hour".to_owned(),
+        hours if hours >= 48 && hours % 24 == 0 => format!("{} days", hours / 24),
+        hours => format!("{hours} hours"),
+    }
+}
+
 /// What a cancel now costs `actor`, in words for a reader in `zone`.
 fn terms(
     actor: Actor,
@@ -133,11 +144,7 @@ fn terms(
 ) -> ChangeTerms {
     let free = defaults.free_cancel();
     let late = is_late(actor, s.start_at, now, free, already_late);
-    let window = match defaults.free_cancel_hours {
-        1 => "1 hour".to_owned(),
-        hours if hours >= 48 && hours % 24 == 0 => format!("{} days", hours / 24),
-        hours => format!("{hours} hours"),
-    };
+    let window = free_window_words(defaults);
     let explanation = match actor {
         Actor::StudentTeacher => "If you cancel, your student gets this session back and is told at once.".to_owned(),
         Actor::Student if already_late => {

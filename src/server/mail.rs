@@ -150,6 +150,10 @@ fn is_cancel(kind: MessageKind) -> bool {
     matches!(kind, MessageKind::StudentCancelled | MessageKind::TutorCancelled)
 }
 
+fn is_change(kind: MessageKind) -> bool {
+    is_cancel(kind) || matches!(kind, MessageKind::StudentRescheduled | MessageKind::TutorRescheduled)
+}
+
 fn to_tutor(kind: MessageKind) -> bool {
     matches!(kind, MessageKind::TutorConfirmation | MessageKind::TutorRescheduled | MessageKind::TutorCancelled)
 }
@@ -226,7 +230,8 @@ fn render(
         ("Time", format!("{time} ({})", timezone_label(&reader.timezone))),
         ("Length", format!("{} minutes", course.session_minutes)),
     ];
-    if let Some(c) = change {
+    // What changed, in the change's own message only (a later reminder is just a reminder).
+    if let Some(c) = change.filter(|_| is_change(kind)) {
         if c.kind == ChangeKind::Rescheduled {
             let (was_date, was_time) = session_labels(c.previous_start_at, c.previous_end_at, zone);
             facts.push(("Was", format!("{was_date}, {was_time}")));
@@ -253,7 +258,11 @@ fn render(
         facts.push(("Outlook", entry.outlook_link()));
     }
     let link = format!("{}/sessions/{}", context.origin, s.id);
-    let action = if cancelled { "See it on PeerTutor" } else { "See, reschedule or cancel it on PeerTutor" };
+    let action = match (cancelled, to_tutor(kind)) {
+        (true, _) => "See it on PeerTutor",
+        (false, true) => "See or cancel it on PeerTutor",
+        (false, false) => "See, reschedule or cancel it on PeerTutor",
+    };
     let first_name = reader.name.split_whitespace().next().unwrap_or(&reader.name);
     let text = format!(
         "Hi {first_name},\n\n{opening}\n\n{}\n\n{action}: {link}\n",

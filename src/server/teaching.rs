@@ -52,6 +52,7 @@ pub async fn teaching(db: &impl ConnectionTrait, teacher: &user::Model, now: Dat
             student_time,
             note: s.note.clone(),
             video_url: s.video_url.clone(),
+            started: s.start_at <= now,
         }
     };
     let (past, upcoming): (Vec<&session::Model>, Vec<&session::Model>) = sessions.iter().partition(|s| s.end_at <= now);

@@ -6,6 +6,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 use super::{
     analytics::{Analytics, Event},
     availability::{check_start, slot_view, CourseCalendars, Proposal, Scope},
+    booked::free_window_words,
     catalog::Catalog,
     changes,
     config::BookingDefaults,
@@ -18,10 +19,10 @@ use super::{
 use crate::{
     dto::{
         booking::{BookingPage, MovingSession},
-        wizard::{ConfirmView, DayTimes, MonthDays},
+        wizard::{ConfirmView, DayTimes, MonthDays, MovingFrom},
         StId, TeacherCard,
     },
-    entities::{course, session, student_teacher, user},
+    entities::{course, session, student_teacher, user, Actor},
     error::{AppError, Subject},
     slots::SlotResult,
     urls::{EntryPage, StepLinks},
@@ -315,8 +316,30 @@ pub async fn confirm_view(
         tutor_time,
         timezone_label: timezone_label(&student.timezone),
         idempotency_key: new_idempotency_key(),
-        moving: b.moving.as_ref().map(|s| (s.id, current_time(s, viewer))),
+        moving: match &b.moving {
+            Some(s) => Some(moving_from(db, defaults, s, viewer, now).await?),
+            None => None,
+        },
     })
+}
+
+/// The session a confirm step moves, with the policy's warning when the move is late: once
+/// moved late, its cancel counts it as used (`changes::is_late`).
+async fn moving_from(
+    db: &impl ConnectionTrait,
+    defaults: &BookingDefaults,
+    s: &session::Model,
+    viewer: chrono_tz::Tz,
+    now: DateTime<Utc>,
+) -> Result<MovingFrom, AppError> {
+    let late = changes::is_late(Actor::Student, s.start_at, now, defaults.free_cancel(), changes::was_late(db, s.id).await?);
+    let late_warning = late.then(|| {
+        format!(
+            "This session starts in less than {}, so this move is late: after it, cancelling the session counts it as used.",
+            free_window_words(defaults)
+        )
+    });
+    Ok(MovingFrom { session_id: s.id, current: current_time(s, viewer), late_warning })
 }
 
 /// A session's time as the reschedule screens name it: "Tuesday, December 8, 2026 · 9:00 AM –

@@ -9,7 +9,7 @@ use session_booking::{
         dashboard::Dashboard,
         sessions::{ChangedSession, SessionState, SessionView},
         teaching::Teaching,
-        wizard::{Booked, DayTimes, MonthDays},
+        wizard::{Booked, ConfirmView, DayTimes, MonthDays},
         StId,
     },
     entities::{outbox, session, session_change, Actor, ChangeKind, SessionStatus},
@@ -134,6 +134,13 @@ async fn a_late_move_makes_the_later_cancel_late(backend: Backend) {
     let tom = app.st_id("tom@tutor.test", "Algebra I").await;
     let id = book(&app, &maya, tom, &first_free_start(&app, &maya, tom).await, "late-move-1").await;
     let other = first_free_start(&app, &maya, tom).await;
+    // The confirm step says so before the move.
+    let (st, id_text) = (tom.to_string(), id.to_string());
+    let confirm: ConfirmView =
+        ok_json(app.call("load_confirm", &[("st_id", &st), ("start", &other), ("reschedule", &id_text)], Some(&maya)).await).await;
+    let moving = confirm.moving.expect("the session being moved");
+    assert_eq!(moving.session_id, id);
+    assert!(moving.late_warning.is_some_and(|w| w.contains("this move is late")));
     ok_json::<ChangedSession>(reschedule(&app, &maya, id, &other, "late-move-key").await).await;
     // Even were the free window shorter now, the session was moved late: its cancel is late.
     ok_json::<ChangedSession>(cancel(&app, &maya, id, "").await).await;
@@ -195,6 +202,8 @@ async fn a_started_session_cannot_change(backend: Backend) {
     assert_eq!(res.status(), StatusCode::CONFLICT);
     assert_eq!(app_error(res).await, AppError::AlreadyStarted);
     assert_eq!(row(&app, begun).await.sequence, 0);
+    let page: SessionView = ok_json(app.call("load_session", &[("session_id", &begun.to_string())], Some(&maya)).await).await;
+    assert_eq!((page.state, page.terms), (SessionState::Started, None));
 }
 
 async fn a_reschedule_moves_the_session_and_keeps_what_it_is(backend: Backend) {

@@ -45,10 +45,11 @@ fn ConfirmForm(view: ConfirmView, links: StepLinks, error: Option<AppError>) -> 
     };
     let form = match view.moving.clone() {
         // Moving a session keeps its note and reminders: the new time is the only change.
-        Some((session_id, current)) => view! {
-            <p class="moving-from"><span class="muted">"Now: "</span><s>{current}</s></p>
+        Some(moving) => view! {
+            <p class="moving-from"><span class="muted">"Now: "</span><s>{moving.current}</s></p>
+            {moving.late_warning.map(|warning| view! { <p class="panel panel-warning" role="note">{warning}</p> })}
             <PostForm action=RescheduleSession::PATH label="Move Session" busy_label="Moving…" button_class="btn btn-primary btn-block book-button" form_class="confirm-form stack">
-                <input type="hidden" name="session_id" value=session_id.to_string()/>
+                <input type="hidden" name="session_id" value=moving.session_id.to_string()/>
                 <input type="hidden" name="start" value=view.start.clone()/>
                 <input type="hidden" name="idempotency_key" value=view.idempotency_key.clone()/>
                 <p class="muted field-hint">"Both of you get the new time by email, with a calendar update."</p>
