@@ -79,6 +79,12 @@ impl StepLinks {
         Self { reschedule: Some(session_id), ..self }
     }
 
+    /// Where moving the student's session `session_id` starts: step 2 on its course's booking
+    /// page, with its own Student-Teacher.
+    pub fn to_reschedule(course_id: i32, st: StId, session_id: i32) -> String {
+        Self::new(EntryPage::Course(course_id), st).rescheduling(session_id).date()
+    }
+
     /// The session these steps move, if they reschedule.
     pub fn reschedule(&self) -> Option<i32> {
         self.reschedule
@@ -146,6 +152,7 @@ mod tests {
     fn a_reschedule_is_carried_through_every_step() {
         let links = StepLinks::new(EntryPage::Course(1), StId(2)).rescheduling(9);
         assert_eq!(links.reschedule(), Some(9));
+        assert_eq!(StepLinks::to_reschedule(1, StId(2), 9), links.date());
         assert_eq!(links.date(), "/courses/1/book?st=2&reschedule=9");
         assert_eq!(links.month("2026-12"), "/courses/1/book?st=2&reschedule=9&month=2026-12");
         assert_eq!(links.this_week(), "/courses/1/book?st=2&reschedule=9&week=this");

@@ -8,7 +8,7 @@ use super::{
     changes::{is_late, participant, was_late},
     config::BookingDefaults,
     presentation::session_summary,
-    queries::find_course,
+    queries::{find_course, student_teacher_of},
     timezones::parse_timezone,
 };
 use crate::{
@@ -16,9 +16,9 @@ use crate::{
         sessions::{ChangeTerms, Party, SessionState, SessionView},
         StId,
     },
-    entities::{course, session, session_change, student_teacher, user, Actor, ChangeKind, SessionStatus},
+    entities::{course, session, session_change, user, Actor, ChangeKind, SessionStatus},
     error::{AppError, Subject},
-    urls::{EntryPage, StepLinks},
+    urls::StepLinks,
 };
 
 /// A session with its people and course, found only for one of its two people.
@@ -97,15 +97,10 @@ pub async fn session_view(
         _ => None,
     };
     let reschedule_url = match (&state, seen.actor) {
-        (SessionState::Scheduled, Actor::Student) => {
-            let st = student_teacher::Entity::find()
-                .filter(student_teacher::Column::UserId.eq(s.teacher_id))
-                .filter(student_teacher::Column::CourseId.eq(s.course_id))
-                .filter(student_teacher::Column::IsActive.eq(true))
-                .one(db)
-                .await?;
-            st.map(|st| StepLinks::new(EntryPage::Course(s.course_id), StId(st.id)).rescheduling(s.id).date())
-        }
+        (SessionState::Scheduled, Actor::Student) => student_teacher_of(db, s.teacher_id, s.course_id)
+            .await?
+            .filter(|st| st.is_active)
+            .map(|st| StepLinks::to_reschedule(s.course_id, StId(st.id), s.id)),
         _ => None,
     };
     let title = seen.title();

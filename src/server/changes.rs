@@ -9,20 +9,22 @@
 //! - the update names the version it read (`sequence`), and `session_changes` holds one row per
 //!   version, so a change that raced another anyway updates nothing and is refused.
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::{
     analytics::Event,
     availability::{check_start, Proposal},
+    config::BookingDefaults,
     db,
     input::{self, free_text, parse_start},
     outbox,
+    queries::student_teacher_of,
     state::AppState,
     wizard::bookable,
 };
 use crate::{
     dto::{sessions::ChangedSession, StId},
-    entities::{session, session_change, student_teacher, user, Actor, ChangeKind, SessionStatus},
+    entities::{session, session_change, user, Actor, ChangeKind, SessionStatus},
     error::{AppError, Subject},
 };
 
@@ -54,6 +56,15 @@ pub fn changeable(s: &session::Model, now: DateTime<Utc>) -> Result<(), AppError
     }
 }
 
+/// The session, if the caller is its student: only a student moves a session, and to anyone
+/// else it is as unknown as one that never was.
+fn students_own((s, actor): (session::Model, Actor)) -> Result<session::Model, AppError> {
+    match actor {
+        Actor::Student => Ok(s),
+        Actor::StudentTeacher => Err(AppError::NotFound(Subject::Session)),
+    }
+}
+
 /// The student's own session that may still be moved.
 pub async fn movable(
     db: &impl ConnectionTrait,
@@ -61,10 +72,8 @@ pub async fn movable(
     session_id: i32,
     now: DateTime<Utc>,
 ) -> Result<session::Model, AppError> {
-    match participant(db, student, session_id).await? {
-        (s, Actor::Student) => changeable(&s, now).map(|()| s),
-        (_, Actor::StudentTeacher) => Err(AppError::NotFound(Subject::Session)),
-    }
+    let s = students_own(participant(db, student, session_id).await?)?;
+    changeable(&s, now).map(|()| s)
 }
 
 /// The cancellation policy: a student's change within `free` of the start is late (the session
@@ -72,6 +81,17 @@ pub async fn movable(
 /// first cannot make its cancel free. A Student-Teacher's cancel is never the student's loss.
 pub fn is_late(actor: Actor, start: DateTime<Utc>, now: DateTime<Utc>, free: Duration, already_late: bool) -> bool {
     actor == Actor::Student && (already_late || start - now < free)
+}
+
+/// Whether `actor` changing the session now is late, counting its earlier changes.
+pub async fn late_now(
+    db: &impl ConnectionTrait,
+    defaults: &BookingDefaults,
+    actor: Actor,
+    s: &session::Model,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    Ok(is_late(actor, s.start_at, now, defaults.free_cancel(), was_late(db, s.id).await?))
 }
 
 /// Whether an earlier change of the session was late.
@@ -122,7 +142,7 @@ pub async fn cancel(
     let txn = db::begin_write(&state.db).await?;
     let (s, actor) = locked(&txn, caller, request.session_id).await?;
     changeable(&s, now)?;
-    let late = is_late(actor, s.start_at, now, state.settings.booking.free_cancel(), was_late(&txn, s.id).await?);
+    let late = late_now(&txn, &state.settings.booking, actor, &s, now).await?;
     let cancelled = advance(&txn, &s, session::ActiveModel { status: Set(SessionStatus::Cancelled), ..Default::default() }).await?;
     let change = Change { kind: ChangeKind::Cancelled, actor, reason: request.reason.clone(), late, idempotency_key: None };
     record(&txn, &s, &cancelled, change, now).await?;
@@ -147,10 +167,7 @@ pub async fn reschedule(
         return Ok(done);
     }
     let txn = db::begin_write(&state.db).await?;
-    let (s, actor) = locked(&txn, student, request.session_id).await?;
-    if actor != Actor::Student {
-        return Err(AppError::NotFound(Subject::Session));
-    }
+    let s = students_own(locked(&txn, student, request.session_id).await?)?;
     // The same key may have moved the session while this request waited for the lock.
     if let Some(done) = rescheduled_with_key(&txn, student, request).await? {
         return Ok(done);
@@ -159,19 +176,19 @@ pub async fn reschedule(
     if request.start == s.start_at {
         return Err(AppError::invalid("start", "Choose a time other than the session's current one."));
     }
-    let st = student_teacher::Entity::find()
-        .filter(student_teacher::Column::UserId.eq(s.teacher_id))
-        .filter(student_teacher::Column::CourseId.eq(s.course_id))
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound(Subject::StudentTeacher))?;
+    let st = student_teacher_of(&txn, s.teacher_id, s.course_id).await?.ok_or(AppError::NotFound(Subject::StudentTeacher))?;
     let tutor = bookable(&txn, student, StId(st.id)).await?;
     let proposal = Proposal { st_id: tutor.st_id(), start: request.start, moving: Some(s.id) };
     let slot = check_start(&txn, &state.settings.booking, student, &tutor.course, &proposal, now).await?;
-    let late = is_late(Actor::Student, s.start_at, now, state.settings.booking.free_cancel(), was_late(&txn, s.id).await?);
+    let late = late_now(&txn, &state.settings.booking, Actor::Student, &s, now).await?;
     let moved = advance(&txn, &s, session::ActiveModel { start_at: Set(slot.start), end_at: Set(slot.end), ..Default::default() }).await?;
-    let change =
-        Change { kind: ChangeKind::Rescheduled, actor, reason: None, late, idempotency_key: Some(request.idempotency_key.clone()) };
+    let change = Change {
+        kind: ChangeKind::Rescheduled,
+        actor: Actor::Student,
+        reason: None,
+        late,
+        idempotency_key: Some(request.idempotency_key.clone()),
+    };
     record(&txn, &s, &moved, change, now).await?;
     outbox::enqueue_change(&txn, &moved, ChangeKind::Rescheduled, &state.settings.notifications.reminder_minutes, now).await?;
     txn.commit().await?;
@@ -183,11 +200,7 @@ pub async fn reschedule(
 /// A change's answer: the session as it now is.
 pub fn changed_session(s: &session::Model) -> ChangedSession {
     let utc = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let status = match s.status {
-        SessionStatus::Scheduled => "scheduled",
-        SessionStatus::Cancelled => "cancelled",
-    };
-    ChangedSession { session_id: s.id, start: utc(s.start_at), end: utc(s.end_at), status: status.to_owned(), sequence: s.sequence }
+    ChangedSession { session_id: s.id, start: utc(s.start_at), end: utc(s.end_at), status: s.status.to_value(), sequence: s.sequence }
 }
 
 /// The caller's session, read after its two people are locked.
@@ -211,10 +224,7 @@ async fn rescheduled_with_key(
     if change.is_none() {
         return Ok(None);
     }
-    match participant(db, student, request.session_id).await? {
-        (s, Actor::Student) => Ok(Some(s)),
-        (_, Actor::StudentTeacher) => Err(AppError::NotFound(Subject::Session)),
-    }
+    students_own(participant(db, student, request.session_id).await?).map(Some)
 }
 
 /// Applies `update` to the version of the session that was read, and counts the change. Under

@@ -14,7 +14,7 @@ use crate::{
     dto::StId,
     entities::{course, enrollment, schedule_later_request as request, session, student_teacher, user, RequestStatus, SessionStatus},
     error::AppError,
-    urls::{EntryPage, StepLinks},
+    urls::StepLinks,
 };
 
 pub async fn dashboard(db: &impl ConnectionTrait, student: &user::Model, now: DateTime<Utc>) -> Result<Dashboard, AppError> {
@@ -81,7 +81,7 @@ pub async fn dashboard(db: &impl ConnectionTrait, student: &user::Model, now: Da
                 reschedule_url: st_ids
                     .get(&(s.teacher_id, s.course_id))
                     .filter(|_| s.start_at > now)
-                    .map(|st| StepLinks::new(EntryPage::Course(s.course_id), StId(*st)).rescheduling(s.id).date()),
+                    .map(|st| StepLinks::to_reschedule(s.course_id, StId(*st), s.id)),
                 started: s.start_at <= now,
             }
         })

@@ -28,6 +28,19 @@ pub async fn teacher_of_another(db: &impl ConnectionTrait, student: &user::Model
     Ok(st)
 }
 
+/// The `student_teachers` row of the user `teacher_id` in a course, active or not.
+pub async fn student_teacher_of(
+    db: &impl ConnectionTrait,
+    teacher_id: i32,
+    course_id: i32,
+) -> Result<Option<student_teacher::Model>, AppError> {
+    Ok(student_teacher::Entity::find()
+        .filter(student_teacher::Column::UserId.eq(teacher_id))
+        .filter(student_teacher::Column::CourseId.eq(course_id))
+        .one(db)
+        .await?)
+}
+
 /// The student's open "Schedule Later" request for a course, if any.
 pub async fn open_request(
     db: &impl ConnectionTrait,

@@ -332,7 +332,7 @@ async fn moving_from(
     viewer: chrono_tz::Tz,
     now: DateTime<Utc>,
 ) -> Result<MovingFrom, AppError> {
-    let late = changes::is_late(Actor::Student, s.start_at, now, defaults.free_cancel(), changes::was_late(db, s.id).await?);
+    let late = changes::late_now(db, defaults, Actor::Student, s, now).await?;
     let late_warning = late.then(|| {
         format!(
             "This session starts in less than {}, so this move is late: after it, cancelling the session counts it as used.",
