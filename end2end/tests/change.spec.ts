@@ -16,6 +16,8 @@ async function accessible(page: Page) {
  * the first time of that day. Other specs book the first open times: these stay clear of them. */
 async function pickLateInNextMonth(page: Page, fromEnd: number) {
   await page.getByRole('link', { name: 'Next month' }).click();
+  // The islands router patches the next month in: count its days, not this month's.
+  await expect(page).toHaveURL(/[?&]month=\d{4}-\d{2}/);
   const days = page.getByRole('grid').getByRole('button', { name: /available$/ });
   await expect(days.first()).toBeVisible();
   const count = await days.count();
