@@ -3,6 +3,8 @@
 //! (a) one tutor's month: 5 weekly rules, 20 busy sessions;
 //! (b) a course's month: 50 tutors in varied timezones, 5 rules and 200 busy sessions each,
 //!     one `compute_slots` call per tutor, as the course page does.
+//! Every tutor also has three days off and two date overrides (a day's weekly hours off and
+//! three hours of their own instead) in the month.
 //! Both: viewer America/New_York, March 2026 (both DST changes of the month included),
 //! 60-minute sessions every 30 minutes, 15-minute buffer.
 
@@ -31,6 +33,8 @@ const POLICY: Policy = Policy { duration_minutes: 60, step_minutes: 30, buffer_m
 
 struct Tutor {
     rules: Vec<WeeklyRule>,
+    time_off: Vec<Interval>,
+    extra: Vec<Interval>,
     busy: Vec<Interval>,
 }
 
@@ -69,7 +73,20 @@ fn tutor(index: usize, busy: usize, rng: &mut Lcg) -> Tutor {
             Interval { start, end: start + Duration::hours(1) }
         })
         .collect();
-    Tutor { rules, busy }
+    let day = |rng: &mut Lcg| month_start() + Duration::days(rng.below(31) as i64);
+    let time_off = (0..5)
+        .map(|_| {
+            let start = day(rng);
+            Interval { start, end: start + Duration::days(1) }
+        })
+        .collect();
+    let extra = (0..2)
+        .map(|_| {
+            let start = day(rng) + Duration::hours(8 + rng.below(8) as i64);
+            Interval { start, end: start + Duration::hours(3) }
+        })
+        .collect();
+    Tutor { rules, time_off, extra, busy }
 }
 
 fn query(tutor: &Tutor) -> SlotQuery<'_> {
@@ -80,6 +97,8 @@ fn query(tutor: &Tutor) -> SlotQuery<'_> {
         to: NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
         policy: &POLICY,
         rules: &tutor.rules,
+        time_off: &tutor.time_off,
+        extra: &tutor.extra,
         busy: &tutor.busy,
         student_busy: &[],
     }

@@ -7,6 +7,7 @@ mod m20261125_000001_booking_idempotency;
 mod m20261125_000002_login_hardening;
 mod m20261125_000003_notifications;
 mod m20261202_000001_session_changes;
+mod m20261202_000002_time_off;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_login_hardening::Migration),
             Box::new(m20261125_000003_notifications::Migration),
             Box::new(m20261202_000001_session_changes::Migration),
+            Box::new(m20261202_000002_time_off::Migration),
         ]
     }
 }

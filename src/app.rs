@@ -14,6 +14,7 @@ use crate::{
         dashboard::DashboardPage,
         login::LoginPage,
         not_found::NotFound,
+        schedule::SchedulePage,
         session::{BookedPage, CancelSessionPage, SessionPage},
         settings::SettingsPage,
         teach::TeachPage,
@@ -72,6 +73,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sessions/:session_id/cancel") view=CancelSessionPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/teach") view=TeachPage ssr=SsrMode::Async/>
+                    <Route path=path!("/teach/schedule") view=SchedulePage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -23,6 +23,9 @@ pub enum AppError {
     NotFound(Subject),
     #[error("{field}: {message}")]
     InvalidInput { field: String, message: String },
+    /// Weekly hours that cannot be saved, naming the day and the range.
+    #[error("{0}")]
+    Hours(HoursProblem),
     #[error("This request did not come from this site.")]
     CrossSite,
     #[error("Too many login attempts. Wait a minute and try again.")]
@@ -49,6 +52,84 @@ pub enum AppError {
     Transport(String),
 }
 
+/// Why a Student-Teacher's weekly hours were refused. Days are ISO (1 = Monday), times are
+/// minutes after midnight (1440 is `24:00`), so that the message can name the range and a URL
+/// can carry it without carrying words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HoursProblem {
+    /// Not written as ranges of times.
+    Unreadable { day: u8 },
+    /// A range that does not end after it starts.
+    Empty { day: u8, range: (u16, u16) },
+    /// Two ranges of one day that share time.
+    Overlap { day: u8, first: (u16, u16), second: (u16, u16) },
+}
+
+/// ISO weekdays by number, 1 = Monday.
+pub const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
+impl HoursProblem {
+    pub fn day(&self) -> u8 {
+        match *self {
+            Self::Unreadable { day } | Self::Empty { day, .. } | Self::Overlap { day, .. } => day,
+        }
+    }
+
+    fn day_name(&self) -> &'static str {
+        WEEKDAYS.get(usize::from(self.day()).wrapping_sub(1)).copied().unwrap_or("That day")
+    }
+
+    /// The numbers a URL code carries: the day, then each range's two ends.
+    fn numbers(&self) -> Vec<u16> {
+        let day = u16::from(self.day());
+        match *self {
+            Self::Unreadable { .. } => vec![day],
+            Self::Empty { range, .. } => vec![day, range.0, range.1],
+            Self::Overlap { first, second, .. } => vec![day, first.0, first.1, second.0, second.1],
+        }
+    }
+
+    fn from_numbers(kind: &str, n: &[u16]) -> Option<Self> {
+        let day = u8::try_from(*n.first()?).ok().filter(|d| (1..=7).contains(d))?;
+        let ok = |m: u16| (m <= 1440).then_some(m);
+        match (kind, n) {
+            ("unreadable", [_]) => Some(Self::Unreadable { day }),
+            ("empty", [_, a, b]) => Some(Self::Empty { day, range: (ok(*a)?, ok(*b)?) }),
+            ("overlap", [_, a, b, c, d]) => Some(Self::Overlap { day, first: (ok(*a)?, ok(*b)?), second: (ok(*c)?, ok(*d)?) }),
+            _ => None,
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            Self::Unreadable { .. } => "unreadable",
+            Self::Empty { .. } => "empty",
+            Self::Overlap { .. } => "overlap",
+        }
+    }
+}
+
+fn clock(minutes: u16) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+fn range_text((start, end): (u16, u16)) -> String {
+    format!("{}–{}", clock(start), clock(end))
+}
+
+impl std::fmt::Display for HoursProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let day = self.day_name();
+        match *self {
+            Self::Unreadable { .. } => write!(f, "{day}: write hours as ranges such as 09:00–12:00, separated by commas."),
+            Self::Empty { range, .. } => write!(f, "{day} {} is empty: a range must end after it starts.", range_text(range)),
+            Self::Overlap { first, second, .. } => {
+                write!(f, "{day} {} overlaps {}: join them into one range or move one.", range_text(first), range_text(second))
+            }
+        }
+    }
+}
+
 /// What a `NotFound` could not find, as the message names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Subject {
@@ -57,6 +138,7 @@ pub enum Subject {
     Session,
     ScheduleLaterRequest,
     ServerFunction,
+    TimeOff,
 }
 
 impl std::fmt::Display for Subject {
@@ -67,6 +149,7 @@ impl std::fmt::Display for Subject {
             Self::Session => "Session",
             Self::ScheduleLaterRequest => "Schedule Later request",
             Self::ServerFunction => "Server function",
+            Self::TimeOff => "Time off",
         })
     }
 }
@@ -85,7 +168,7 @@ impl AppError {
             Self::SlotUnavailable | Self::StudentConflict | Self::AlreadyCancelled | Self::AlreadyStarted => StatusCode::CONFLICT,
             Self::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             // On the server, a request that never reached our code did not parse.
-            Self::InvalidInput { .. } | Self::Malformed(_) | Self::Transport(_) => StatusCode::BAD_REQUEST,
+            Self::InvalidInput { .. } | Self::Hours(_) | Self::Malformed(_) | Self::Transport(_) => StatusCode::BAD_REQUEST,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -104,30 +187,40 @@ impl AppError {
 
 /// The refusals of a single field the app makes, exactly as it words them: what an error's
 /// code in a URL can stand for (`AppError::url_code`). A test keeps it in step with the code.
-const FIELD_REFUSALS: [(&str, &str); 16] = [
+const FIELD_REFUSALS: [(&str, &str); 26] = [
     ("course_id", "Choose a course to book."),
     ("date", "Expected a date such as 2026-12-01."),
     ("email", "Enter a valid email address."),
     ("email", "Enter your email address."),
+    ("end", "Expected a time such as 09:00."),
+    ("end", "Give both times to keep some hours, or neither to take the whole day off."),
+    ("end", "Hours kept on a day off are for one date: make the first and last dates the same."),
+    ("end", "The end time must be after the start time."),
+    ("from", "Expected a date such as 2026-12-01."),
+    ("from", "Time off cannot start in the past."),
     ("idempotency_key", "Expected 8 to 64 visible ASCII characters."),
     ("month", "Expected a month such as 2026-12."),
-    ("note", "A note cannot contain control characters."),
     ("note", "A note can be at most 1000 characters."),
+    ("note", "A note cannot contain control characters."),
     ("page", "Expected a booking page such as /courses/1/book."),
     ("password", "Enter your password."),
-    ("reason", "A reason cannot contain control characters."),
     ("reason", "A reason can be at most 500 characters."),
+    ("reason", "A reason cannot contain control characters."),
     ("st_id", "You cannot book a session with yourself."),
     ("start", "Choose a time other than the session's current one."),
     ("start", "Expected a start time such as 2026-12-01T14:00:00Z."),
+    ("start", "Expected a time such as 09:00."),
     ("timezone", "Choose a timezone from the list."),
+    ("to", "Expected a date such as 2026-12-01."),
+    ("to", "One entry of time off can last at most a year."),
+    ("to", "The last day off cannot be before the first."),
 ];
 
 /// What a field refusal whose words are not in [`FIELD_REFUSALS`] says after a round trip.
 const CHECK_THE_FIELD: &str = "Check this value and try again.";
 
-const SUBJECTS: [Subject; 5] =
-    [Subject::Course, Subject::StudentTeacher, Subject::Session, Subject::ScheduleLaterRequest, Subject::ServerFunction];
+const SUBJECTS: [Subject; 6] =
+    [Subject::Course, Subject::StudentTeacher, Subject::Session, Subject::ScheduleLaterRequest, Subject::ServerFunction, Subject::TimeOff];
 
 impl AppError {
     /// A short code for this error in a URL (a form posted without JavaScript comes back to its
@@ -148,6 +241,10 @@ impl AppError {
                     None => "malformed".into(),
                 },
             },
+            Self::Hours(problem) => {
+                let numbers: Vec<String> = problem.numbers().iter().map(u16::to_string).collect();
+                format!("hours.{}.{}", problem.kind(), numbers.join("."))
+            }
             Self::CrossSite => "cross_site".into(),
             Self::TooManyAttempts => "attempts".into(),
             Self::SlotUnavailable => "slot_unavailable".into(),
@@ -179,6 +276,11 @@ impl AppError {
             "transport" => Self::Transport(String::new()),
             _ => {
                 let (kind, arg) = code.split_once('.')?;
+                if kind == "hours" {
+                    let (problem, numbers) = arg.split_once('.')?;
+                    let numbers: Vec<u16> = numbers.split('.').map(str::parse).collect::<Result<_, _>>().ok()?;
+                    return HoursProblem::from_numbers(problem, &numbers).map(Self::Hours);
+                }
                 return match kind {
                     "not_found" => SUBJECTS.get(arg.parse::<usize>().ok()?).map(|s| Self::NotFound(*s)),
                     "invalid" => FIELD_REFUSALS.get(arg.parse::<usize>().ok()?).map(|(f, m)| Self::invalid(f, *m)),
@@ -229,6 +331,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_hours_refusal_names_the_day_and_the_ranges() {
+        let overlap = AppError::Hours(HoursProblem::Overlap { day: 1, first: (540, 720), second: (660, 1440) });
+        assert_eq!(overlap.to_string(), "Monday 09:00–12:00 overlaps 11:00–24:00: join them into one range or move one.");
+        let empty = AppError::Hours(HoursProblem::Empty { day: 5, range: (600, 600) });
+        assert_eq!(empty.to_string(), "Friday 10:00–10:00 is empty: a range must end after it starts.");
+    }
+
+    #[test]
     fn every_error_survives_its_url_code_and_free_text_does_not() {
         let fixed = [
             AppError::NotAuthenticated,
@@ -245,6 +355,10 @@ mod tests {
             AppError::Internal,
             AppError::NotFound(Subject::StudentTeacher),
             AppError::invalid("timezone", "Choose a timezone from the list."),
+            AppError::NotFound(Subject::TimeOff),
+            AppError::Hours(HoursProblem::Unreadable { day: 7 }),
+            AppError::Hours(HoursProblem::Empty { day: 1, range: (720, 540) }),
+            AppError::Hours(HoursProblem::Overlap { day: 3, first: (540, 720), second: (660, 1440) }),
         ];
         for error in fixed {
             assert_eq!(AppError::from_url_code(&error.url_code()), Some(error.clone()), "{error:?}");
@@ -256,7 +370,17 @@ mod tests {
         assert!(matches!(AppError::from_url_code(&spoof.url_code()), Some(AppError::Malformed(_))));
         let spoof = AppError::Malformed("Your account is locked".into());
         assert!(!AppError::from_url_code(&spoof.url_code()).unwrap().to_string().contains("locked"));
-        for made_up in ["", "invalid.99", "not_found.x", "field.anything", "Call +1 555 0100", "invalid"] {
+        for made_up in [
+            "",
+            "invalid.99",
+            "not_found.x",
+            "field.anything",
+            "Call +1 555 0100",
+            "invalid",
+            "hours.empty.8.1.2",
+            "hours.overlap.1.2",
+            "hours.empty.1.0.9999",
+        ] {
             assert_eq!(AppError::from_url_code(made_up), None, "{made_up}");
         }
     }

@@ -2,8 +2,9 @@
 //! zones with unusual offsets and transitions, random busy sets, random `now` and policies.
 //!
 //! The windows are rebuilt here independently of the engine (by walking local times minute by
-//! minute over gaps instead of asking chrono-tz where a gap ends), and a brute-force model of
-//! the whole contract checks that the engine lists exactly the starts it should.
+//! minute over gaps instead of asking chrono-tz where a gap ends, and cutting the timeline into
+//! pieces at every edge for time off and extra hours), and a brute-force model of the whole
+//! contract checks that the engine lists exactly the starts it should.
 
 use std::collections::BTreeSet;
 
@@ -119,6 +120,14 @@ fn sessions(max: usize) -> impl Strategy<Value = Vec<(i64, i64)>> {
     prop::collection::vec((-288i64..2016, 0i64..=48), 0..max).prop_map(|v| v.into_iter().map(|(start, len)| (start * 5, len * 5)).collect())
 }
 
+/// Time off or extra hours: up to `max` spans of 5 minutes to `longest` × 5 minutes, starting
+/// from a day before `now` to a week after, on a 5-minute grid so that they often meet windows'
+/// edges, sessions and each other exactly.
+fn hours(max: usize, longest: i64) -> impl Strategy<Value = Vec<(i64, i64)>> {
+    prop::collection::vec((-288i64..2016, 1i64..=longest), 0..max)
+        .prop_map(|v| v.into_iter().map(|(start, len)| (start * 5, len * 5)).collect())
+}
+
 #[derive(Debug, Clone)]
 struct Scenario {
     now: DateTime<Utc>,
@@ -128,6 +137,8 @@ struct Scenario {
     to: NaiveDate,
     policy: Policy,
     rules: Vec<WeeklyRule>,
+    time_off: Vec<Interval>,
+    extra: Vec<Interval>,
     busy: Vec<Interval>,
     student_busy: Vec<Interval>,
     probe: DateTime<Utc>,
@@ -142,6 +153,8 @@ impl Scenario {
             to: self.to,
             policy: &self.policy,
             rules: &self.rules,
+            time_off: &self.time_off,
+            extra: &self.extra,
             busy: &self.busy,
             student_busy: &self.student_busy,
         }
@@ -154,10 +167,11 @@ fn scenario() -> impl Strategy<Value = Scenario> {
             (
                 (Just(now), prop_oneof![Just(focus.zone), zone()], zone(), -1i64..4, 0u64..7),
                 (policy(), prop::collection::vec(rule(focus), 1..10), sessions(12), sessions(6)),
+                (hours(4, 3 * 288), hours(3, 144)),
                 0i64..9 * 288,
             )
         })
-        .prop_map(|((now, viewer, other_viewer, from_ahead, days), (policy, rules, busy, student_busy), probe)| {
+        .prop_map(|((now, viewer, other_viewer, from_ahead, days), (policy, rules, busy, student_busy), (time_off, extra), probe)| {
             let intervals = |v: Vec<(i64, i64)>| {
                 v.into_iter()
                     .map(|(start, len)| {
@@ -175,6 +189,8 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 to: from + chrono::Days::new(days),
                 policy,
                 rules,
+                time_off: intervals(time_off),
+                extra: intervals(extra),
                 busy: intervals(busy),
                 student_busy: intervals(student_busy),
                 // On a 5-minute grid from the start of `now`'s UTC day, so that it often is a slot.
@@ -214,14 +230,25 @@ fn model_windows(rules: &[WeeklyRule], first: NaiveDate, last: NaiveDate) -> Vec
     windows
 }
 
-/// Rule 2.
-fn model_union(mut windows: Vec<(DateTime<Utc>, DateTime<Utc>)>) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
-    windows.sort();
+/// Rule 2 by elementary pieces: every edge of a weekly window, a time off or an extra span cuts
+/// the timeline, each piece between two edges is open when its midpoint is (in a weekly window
+/// and in no time off, or in extra hours), and touching open pieces join into one window.
+fn model_union(s: &Scenario, weekly: Vec<(DateTime<Utc>, DateTime<Utc>)>) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+    let spans = |v: &[Interval]| v.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>();
+    let (off, extra) = (spans(&s.time_off), spans(&s.extra));
+    let mut edges: Vec<DateTime<Utc>> = [&weekly, &off, &extra].iter().flat_map(|v| v.iter().flat_map(|&(a, b)| [a, b])).collect();
+    edges.sort();
+    edges.dedup();
+    let inside = |v: &[(DateTime<Utc>, DateTime<Utc>)], t: DateTime<Utc>| v.iter().any(|&(a, b)| a < t && t < b);
     let mut union: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
-    for (start, end) in windows {
+    for piece in edges.windows(2) {
+        let mid = piece[0] + (piece[1] - piece[0]) / 2;
+        if !((inside(&weekly, mid) && !inside(&off, mid)) || inside(&extra, mid)) {
+            continue;
+        }
         match union.last_mut() {
-            Some(last) if start <= last.1 => last.1 = last.1.max(end),
-            _ => union.push((start, end)),
+            Some(last) if last.1 == piece[0] => last.1 = piece[1],
+            _ => union.push((piece[0], piece[1])),
         }
     }
     union
@@ -252,7 +279,7 @@ fn model_slots(s: &Scenario) -> Vec<(DateTime<Utc>, bool)> {
     let duration = Duration::minutes(s.policy.duration_minutes);
     let step = Duration::minutes(s.policy.step_minutes);
     let mut starts = Vec::new();
-    for (window_start, window_end) in model_union(windows) {
+    for (window_start, window_end) in model_union(s, windows) {
         let mut start = window_start;
         while start + duration <= window_end {
             let date = viewer_date(s.viewer, start);
@@ -279,8 +306,8 @@ fn assert_covered_by_a_window(s: &Scenario, slot: &Slot) {
         let (first, last) = around(rule.timezone);
         windows.extend(model_windows(std::slice::from_ref(rule), first, last));
     }
-    let covered = model_union(windows).iter().any(|&(start, end)| start <= slot.start && slot.end <= end);
-    assert!(covered, "{slot:?} lies outside every window of {:?}", s.rules);
+    let covered = model_union(s, windows).iter().any(|&(start, end)| start <= slot.start && slot.end <= end);
+    assert!(covered, "{slot:?} lies outside every window of {:?} less {:?} with {:?}", s.rules, s.time_off, s.extra);
 }
 
 fn assert_labels(tz: Tz, slot: &Slot) {

@@ -15,6 +15,8 @@ pub struct TaughtSession {
     pub video_url: Option<String>,
     /// Begun already: it can no longer be cancelled.
     pub started: bool,
+    /// Inside time off the Student-Teacher took after it was booked: theirs to cancel or keep.
+    pub in_time_off: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -10,6 +10,7 @@ pub mod schedule_later_request;
 pub mod session;
 pub mod session_change;
 pub mod student_teacher;
+pub mod time_off;
 pub mod user;
 
 pub use schedule_later_request::RequestStatus;

@@ -4,6 +4,7 @@ pub mod course;
 pub mod dashboard;
 pub mod login;
 pub mod not_found;
+pub mod schedule;
 pub mod session;
 pub mod settings;
 pub mod teach;

@@ -19,6 +19,11 @@ pub fn TeachPage() -> impl IntoView {
                             view! {
                                 <h1>{format!("Welcome back, {first_name}")}</h1>
                                 <p class="muted">{format!("Times are shown in {}.", t.timezone_label)}</p>
+                                <p class="teach-links">
+                                    <a class="btn btn-secondary" href="/teach/schedule#hours">"Weekly hours"</a>
+                                    <a class="btn btn-secondary" href="/teach/schedule#time-off">"Time off"</a>
+                                </p>
+                                {clashes(t.upcoming.iter().filter(|s| s.in_time_off).count())}
                                 <section aria-labelledby="upcoming-title" class="dash-section">
                                     <h2 id="upcoming-title">"Upcoming sessions"</h2>
                                     <SessionList sessions=t.upcoming empty="No sessions booked with you yet." upcoming=true/>
@@ -55,6 +60,7 @@ fn SessionList(sessions: Vec<TaughtSession>, empty: &'static str, upcoming: bool
                                 </a>
                             </p>
                             <p class="muted">{s.course_title.clone()}</p>
+                            {s.in_time_off.then(|| view! { <p><span class="badge-warning">"In your time off"</span></p> })}
                             {(!s.note.is_empty()).then(|| view! { <p class="session-note">{format!("“{}”", s.note)}</p> })}
                             {s.video_url.filter(|_| upcoming).map(|url| view! {
                                 <a class="video-link" href=url target="_blank" rel="noopener external"
@@ -77,4 +83,16 @@ fn SessionList(sessions: Vec<TaughtSession>, empty: &'static str, upcoming: bool
         </ul>
     }
     .into_any()
+}
+
+/// Upcoming sessions that time off taken later falls on: booked still, until cancelled.
+fn clashes(count: usize) -> Option<impl IntoView> {
+    let what = if count == 1 { "1 upcoming session falls".to_owned() } else { format!("{count} upcoming sessions fall") };
+    (count > 0).then(|| {
+        view! {
+            <p class="panel panel-warning" role="note">
+                {format!("{what} in your time off. Cancel or keep each one; a cancel tells the student.")}
+            </p>
+        }
+    })
 }

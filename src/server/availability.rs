@@ -5,7 +5,7 @@ use chrono_tz::Tz;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 
-use super::{enrollment::enrolled_course, input::month_range, queries::users_by_id, timezones::parse_timezone};
+use super::{enrollment::enrolled_course, input::month_range, queries::users_by_id, schedule::time_off_spans, timezones::parse_timezone};
 use crate::{
     dto::{
         availability::{MonthAvailability, SlotView},
@@ -16,11 +16,13 @@ use crate::{
     slots::{check_slot, compute_slots, Interval, LocalTime, Policy, Slot, SlotQuery, SlotRejection, SlotResult, WeeklyRule},
 };
 
-/// One Student-Teacher's calendar: weekly rules and existing sessions.
+/// One Student-Teacher's calendar: weekly rules, time off and extra hours, existing sessions.
 pub struct TutorCalendar {
     pub st: student_teacher::Model,
     pub person: user::Model,
     pub rules: Vec<WeeklyRule>,
+    pub time_off: Vec<Interval>,
+    pub extra: Vec<Interval>,
     pub busy: Vec<Interval>,
 }
 
@@ -67,6 +69,12 @@ pub async fn tutor_calendars(
             None => tracing::warn!(availability_id = row.id, "skipping an availability row that does not parse"),
         }
     }
+    let (mut time_off, mut extra): (HashMap<i32, Vec<Interval>>, HashMap<i32, Vec<Interval>>) = Default::default();
+    let dates = (window.0.date_naive(), window.1.date_naive());
+    for (teacher, off, kept) in time_off_spans(db, teacher_ids.clone(), dates).await? {
+        time_off.entry(teacher).or_default().push(off);
+        extra.entry(teacher).or_default().extend(kept);
+    }
     // Student-Teachers are students too: their own lessons occupy them as much as their teaching.
     let mut busy: HashMap<i32, Vec<Interval>> = HashMap::new();
     let involving_tutors = sea_orm::Condition::any()
@@ -86,6 +94,8 @@ pub async fn tutor_calendars(
             let person = people.get(&st.user_id)?.clone();
             Some(TutorCalendar {
                 rules: rules.get(&st.user_id).cloned().unwrap_or_default(),
+                time_off: time_off.get(&st.user_id).cloned().unwrap_or_default(),
+                extra: extra.get(&st.user_id).cloned().unwrap_or_default(),
                 busy: busy.get(&st.user_id).cloned().unwrap_or_default(),
                 st,
                 person,
@@ -214,6 +224,8 @@ impl CourseCalendars {
             to,
             policy: &self.policy,
             rules: &cal.rules,
+            time_off: &cal.time_off,
+            extra: &cal.extra,
             busy: &cal.busy,
             student_busy: &self.mine,
         }

@@ -48,12 +48,12 @@ pub fn parse_start(start: &str) -> Result<DateTime<Utc>, AppError> {
         .ok_or_else(|| AppError::invalid("start", "Expected a start time such as 2026-12-01T14:00:00Z."))
 }
 
-/// A date as the wizard's URLs carry it (`YYYY-MM-DD`).
-pub fn parse_date(date: &str) -> Result<NaiveDate, AppError> {
+/// A date as URLs and forms carry it (`YYYY-MM-DD`), refused in the name of `field`.
+pub fn parse_date(field: &str, date: &str) -> Result<NaiveDate, AppError> {
     date.parse::<NaiveDate>()
         .ok()
         .filter(|d| YEARS.contains(&d.year()))
-        .ok_or_else(|| AppError::invalid("date", "Expected a date such as 2026-12-01."))
+        .ok_or_else(|| AppError::invalid(field, "Expected a date such as 2026-12-01."))
 }
 
 /// The first and last date of a `YYYY-MM` month.
@@ -80,7 +80,7 @@ mod tests {
     #[test]
     fn far_and_impossible_dates_are_refused_by_name() {
         for bad in ["+262142-12-31", "-0001-01-01", "1999-12-31", "2201-01-01", "2026-02-30", "2026-12-1x"] {
-            assert_eq!(refused_field(parse_date(bad)), "date", "{bad}");
+            assert_eq!(refused_field(parse_date("date", bad)), "date", "{bad}");
         }
         for bad in ["+262142-12-31T00:00:00Z", "9999-12-31T23:00:00Z", "2026-02-30T10:00:00Z"] {
             assert_eq!(refused_field(parse_start(bad)), "start", "{bad}");
@@ -88,7 +88,7 @@ mod tests {
         for bad in ["+262142-12", "-1-01", "9999-12"] {
             assert_eq!(refused_field(month_range(bad)), "month", "{bad}");
         }
-        assert_eq!(parse_date("2200-12-31").unwrap(), NaiveDate::from_ymd_opt(2200, 12, 31).unwrap());
+        assert_eq!(parse_date("date", "2200-12-31").unwrap(), NaiveDate::from_ymd_opt(2200, 12, 31).unwrap());
         assert!(parse_start("2026-12-01T09:00:00-05:00").is_ok());
     }
 

@@ -23,6 +23,7 @@ pub mod profile;
 pub mod queries;
 pub mod request;
 pub mod retention;
+pub mod schedule;
 pub mod schedule_later;
 pub mod seed;
 pub mod settings;

@@ -168,7 +168,7 @@ pub async fn select_date(
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
     let links = choice.links(db, student, now).await?;
-    let day = parse_date(choice.value)?;
+    let day = parse_date("date", choice.value)?;
     analytics.record(Some(student.id), Event::DateSelected { date: day.to_string() }, now);
     Ok(links.time(&day.to_string()))
 }
@@ -243,7 +243,7 @@ pub async fn day_times(
     date: &str,
     now: DateTime<Utc>,
 ) -> Result<DayTimes, AppError> {
-    let date = parse_date(date)?;
+    let date = parse_date("date", date)?;
     let found = slots(db, defaults, student, b, (date, date), now).await?;
     let mut clock_changes = Vec::new();
     for (whose, zone) in [("your", &student.timezone), (&*format!("{}'s", b.teacher.name), &b.teacher.timezone)] {

@@ -2,8 +2,8 @@
 //!
 //! The case is walked as a `serde_json::Value` rather than derived, so that every refusal
 //! names the exact field (`tutor.rules[0].end: …`). Extra fields are ignored; every field the
-//! contract lists is required, except the two lists of existing sessions: a calendar with no
-//! sessions may leave them out.
+//! contract lists is required, except the lists of intervals (existing sessions, time off and
+//! extra hours): a calendar without any may leave them out.
 
 use std::fmt::Display;
 use std::str::FromStr;
@@ -36,6 +36,8 @@ pub fn run_case(json: &str) -> Result<String, CaseError> {
         to: case.to,
         policy: &case.policy,
         rules: &case.rules,
+        time_off: &case.time_off,
+        extra: &case.extra,
         busy: &case.busy,
         student_busy: &case.student_busy,
     });
@@ -50,6 +52,8 @@ struct Case {
     to: NaiveDate,
     policy: Policy,
     rules: Vec<WeeklyRule>,
+    time_off: Vec<Interval>,
+    extra: Vec<Interval>,
     busy: Vec<Interval>,
     student_busy: Vec<Interval>,
 }
@@ -84,8 +88,10 @@ impl Case {
             to,
             policy,
             rules,
-            busy: optional_intervals(&tutor, "busy")?,
-            student_busy: optional_intervals(root, "student_busy")?,
+            time_off: optional_intervals(&tutor, "time_off", Span::Hours)?,
+            extra: optional_intervals(&tutor, "extra", Span::Hours)?,
+            busy: optional_intervals(&tutor, "busy", Span::Session)?,
+            student_busy: optional_intervals(root, "student_busy", Span::Session)?,
         })
     }
 }
@@ -106,24 +112,34 @@ fn rule(node: &Node) -> Result<WeeklyRule, CaseError> {
     Ok(WeeklyRule { day_of_week, start, end, timezone })
 }
 
-/// A list of sessions that may be absent (or `null`), meaning none.
-fn optional_intervals(parent: &Node, key: &str) -> Result<Vec<Interval>, CaseError> {
+/// What a list of intervals holds, which decides the empty ones' fate.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Span {
+    /// Existing sessions: an empty one is odd but harmless.
+    Session,
+    /// Time off or extra hours: an empty one is a mistake.
+    Hours,
+}
+
+/// A list of intervals that may be absent (or `null`), meaning none.
+fn optional_intervals(parent: &Node, key: &str, span: Span) -> Result<Vec<Interval>, CaseError> {
     match parent.object()?.get(key) {
         None | Some(Value::Null) => Ok(Vec::new()),
-        Some(_) => intervals(&parent.get(key)?),
+        Some(_) => intervals(&parent.get(key)?, span),
     }
 }
 
-fn intervals(node: &Node) -> Result<Vec<Interval>, CaseError> {
+fn intervals(node: &Node, span: Span) -> Result<Vec<Interval>, CaseError> {
     node.items()?
         .map(|item| {
             let start = item.get("start")?.instant()?;
             let end_node = item.get("end")?;
             let end = end_node.instant()?;
-            if end < start {
-                return Err(end_node.error("must not be before start"));
+            match span {
+                Span::Session if end < start => Err(end_node.error("must not be before start")),
+                Span::Hours if end <= start => Err(end_node.error("must be later than start")),
+                _ => Ok(Interval { start, end }),
             }
-            Ok(Interval { start, end })
         })
         .collect()
 }

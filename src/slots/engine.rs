@@ -37,7 +37,7 @@ pub fn compute_slots(q: &SlotQuery) -> SlotResult {
         return SlotResult::default();
     }
 
-    let windows = windows(q.rules, instant(first).date_naive(), instant(last).date_naive());
+    let windows = windows(q, instant(first).date_naive(), instant(last).date_naive());
     let blocked = blocked_starts(q.busy, duration, buffer);
     let student_busy = student_busy(q.student_busy);
     let mut viewer = ViewerClock::new(q.viewer_timezone);
@@ -105,9 +105,21 @@ pub fn check_slot(q: &SlotQuery, start: DateTime<Utc>) -> Result<Slot, SlotRejec
     }
 }
 
-/// Rules 1 and 2: the windows of every rule-local date from two days before `first` to two
-/// days after `last` (a window lies within a day and a day's offset of its date), merged.
-fn windows(rules: &[WeeklyRule], first: NaiveDate, last: NaiveDate) -> Vec<(i64, i64)> {
+/// Rules 1 and 2: the weekly windows of every rule-local date from two days before `first` to
+/// two days after `last` (a window lies within a day and a day's offset of its date), less the
+/// time off, with the extra hours added, merged.
+fn windows(q: &SlotQuery, first: NaiveDate, last: NaiveDate) -> Vec<(i64, i64)> {
+    let weekly = merge(weekly_windows(q.rules, first, last), Join::Touching);
+    // A candidate [s, s + duration] must avoid time off entirely (outwards) and fit inside
+    // extra hours (inwards); both only matter at whole seconds.
+    let off = merge(q.time_off.iter().filter(|i| i.start < i.end).map(|i| (floor(i.start), ceil(i.end))).collect(), Join::Touching);
+    let mut windows = cut(&weekly, &off);
+    windows.extend(q.extra.iter().map(|i| (ceil(i.start), floor(i.end))).filter(|(start, end)| start < end));
+    merge(windows, Join::Touching)
+}
+
+/// Rule 1, each window as an instant span, unmerged.
+fn weekly_windows(rules: &[WeeklyRule], first: NaiveDate, last: NaiveDate) -> Vec<(i64, i64)> {
     let first = first.checked_sub_days(Days::new(2)).unwrap_or(NaiveDate::MIN);
     let last = last.checked_add_days(Days::new(2)).unwrap_or(NaiveDate::MAX);
     let mut windows = Vec::new();
@@ -126,7 +138,29 @@ fn windows(rules: &[WeeklyRule], first: NaiveDate, last: NaiveDate) -> Vec<(i64,
             date = d.checked_add_days(Days::new(7));
         }
     }
-    merge(windows, Join::Touching)
+    windows
+}
+
+/// `windows` without the spans `off`, both sorted and disjoint. What is left of a window
+/// keeps the edge it shares with the time off: a session may end as time off begins.
+fn cut(windows: &[(i64, i64)], off: &[(i64, i64)]) -> Vec<(i64, i64)> {
+    let mut left = Vec::with_capacity(windows.len());
+    let mut first_off = 0;
+    for &(mut start, end) in windows {
+        while off.get(first_off).is_some_and(|&(_, hi)| hi <= start) {
+            first_off += 1;
+        }
+        for &(lo, hi) in off[first_off..].iter().take_while(|&&(lo, _)| lo < end) {
+            if start < lo {
+                left.push((start, lo));
+            }
+            start = start.max(hi);
+        }
+        if start < end {
+            left.push((start, end));
+        }
+    }
+    left
 }
 
 /// Rule 4 turned around: the starts that busy session [bs, be) forbids are exactly those with
@@ -276,6 +310,16 @@ mod tests {
         let spans = vec![(5, 8), (0, 3), (3, 4), (7, 10)];
         assert_eq!(merge(spans.clone(), Join::Touching), [(0, 4), (5, 10)]);
         assert_eq!(merge(spans, Join::Overlapping), [(0, 3), (3, 4), (5, 10)]);
+    }
+
+    #[test]
+    fn cut_leaves_what_time_off_does_not_cover() {
+        let windows = [(0, 10), (20, 30), (40, 50)];
+        // In the middle of one, across the gap between two, over a whole one, touching an edge.
+        assert_eq!(cut(&windows, &[(2, 4), (8, 22), (38, 52)]), [(0, 2), (4, 8), (22, 30)]);
+        assert_eq!(cut(&windows, &[(10, 20), (30, 40)]), windows);
+        assert_eq!(cut(&windows, &[]), windows);
+        assert_eq!(cut(&windows, &[(-5, 100)]), []);
     }
 
     #[test]

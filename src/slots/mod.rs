@@ -10,6 +10,7 @@
 mod case;
 mod engine;
 mod local_time;
+mod overrides;
 mod slot;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -18,6 +19,7 @@ use chrono_tz::Tz;
 pub use case::{run_case, CaseError};
 pub use engine::{check_slot, compute_slots};
 pub use local_time::{LocalTime, LocalTimeError};
+pub use overrides::{DateOverride, OverrideSpans};
 pub use slot::{ClockLabel, Conflict, OffsetLabel, Slot, SlotRejection, SlotResult};
 
 /// How a course's sessions are laid out. All fields are minutes except `horizon_days`.
@@ -105,6 +107,12 @@ pub struct SlotQuery<'a> {
     pub to: NaiveDate,
     pub policy: &'a Policy,
     pub rules: &'a [WeeklyRule],
+    /// When the weekly rules do not apply: holidays, days off, the hours a date override
+    /// replaces (rule 2). Taken outwards to whole seconds.
+    pub time_off: &'a [Interval],
+    /// Hours outside the weekly rules, e.g. a date override's own hours; time off never cuts
+    /// them (rule 2). Taken inwards to whole seconds.
+    pub extra: &'a [Interval],
     /// The tutor's existing sessions.
     pub busy: &'a [Interval],
     /// The student's own existing sessions, with any tutor.
