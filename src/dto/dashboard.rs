@@ -21,6 +21,16 @@ pub struct UpcomingSession {
     pub reschedule_url: Option<String>,
     /// Begun already: nothing can change.
     pub started: bool,
+    /// Set when the Student-Teacher cancelled it.
+    pub cancellation: Option<Cancellation>,
+}
+
+/// A cancel the student did not make themself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cancellation {
+    /// Who cancelled: the Student-Teacher's name.
+    pub by: String,
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

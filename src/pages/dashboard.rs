@@ -49,7 +49,7 @@ pub fn DashboardPage() -> impl IntoView {
                                                 {d.upcoming.into_iter().map(|s| {
                                                     let join = format!("Join video room for {} with {}", s.course_title, s.teacher_name);
                                                     view! {
-                                                    <li class="list-item">
+                                                    <li class=if s.cancellation.is_some() { "list-item is-cancelled" } else { "list-item" }>
                                                         <div>
                                                             <p class="strong">
                                                                 <a href=format!("/sessions/{}", s.id) aria-label=format!("{} with {}, {}", s.course_title, s.teacher_name, s.date_label)>
@@ -57,6 +57,10 @@ pub fn DashboardPage() -> impl IntoView {
                                                                 </a>
                                                             </p>
                                                             <p class="muted">{format!("with {}", s.teacher_name.clone())}</p>
+                                                            {s.cancellation.clone().map(|c| view! {
+                                                                <p><span class="badge-danger">{format!("Cancelled by {}", c.by)}</span></p>
+                                                                {c.reason.map(|r| view! { <p class="muted">{format!("Reason: {r}")}</p> })}
+                                                            })}
                                                             {s.video_url.map(|url| view! {
                                                                 <a class="video-link" href=url target="_blank" rel="noopener external"
                                                                     aria-label=join>"Join video room"</a>
@@ -65,7 +69,7 @@ pub fn DashboardPage() -> impl IntoView {
                                                         <div class="align-end">
                                                             <p>{s.date_label}</p>
                                                             <p class="muted">{s.time_label}</p>
-                                                            {(!s.started).then(|| {
+                                                            {(!s.started && s.cancellation.is_none()).then(|| {
                                                                 let what = format!("{} with {}", s.course_title, s.teacher_name);
                                                                 view! {
                                                                     <p class="session-actions">

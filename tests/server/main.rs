@@ -13,6 +13,7 @@ mod http;
 mod mail;
 mod profile;
 mod retention;
+mod schedule;
 mod schedule_later;
 mod seed;
 mod settings;
