@@ -24,24 +24,26 @@ pub async fn load_next_times(course_id: i32) -> Result<Vec<SlotView>, AppError> 
 #[server(endpoint = "load_month_days")]
 pub async fn load_month_days(st_id: StId, month: Option<String>, reschedule: Option<i32>) -> Result<MonthDays, AppError> {
     use crate::server::{
+        bookable,
         request::{app_state, require_student},
         wizard,
     };
     let (state, student) = (app_state()?, require_student()?);
     let now = chrono::Utc::now();
-    let tutor = wizard::bookable_for(&state.db, &student, st_id, reschedule, now).await?;
+    let tutor = bookable::bookable_for(&state.db, &student, st_id, reschedule, now).await?;
     wizard::month_days(&state.db, &state.settings.booking, &student, &tutor, month.as_deref(), now).await
 }
 
 #[server(endpoint = "load_day_times")]
 pub async fn load_day_times(st_id: StId, date: String, reschedule: Option<i32>) -> Result<DayTimes, AppError> {
     use crate::server::{
+        bookable,
         request::{app_state, require_student},
         wizard,
     };
     let (state, student) = (app_state()?, require_student()?);
     let now = chrono::Utc::now();
-    let tutor = wizard::bookable_for(&state.db, &student, st_id, reschedule, now).await?;
+    let tutor = bookable::bookable_for(&state.db, &student, st_id, reschedule, now).await?;
     wizard::day_times(&state.db, &state.settings.booking, &student, &tutor, &date, now).await
 }
 
@@ -49,24 +51,26 @@ pub async fn load_day_times(st_id: StId, date: String, reschedule: Option<i32>) 
 #[server(endpoint = "load_week_times")]
 pub async fn load_week_times(st_id: StId, reschedule: Option<i32>) -> Result<Vec<DayTimes>, AppError> {
     use crate::server::{
+        bookable,
         request::{app_state, require_student},
         wizard,
     };
     let (state, student) = (app_state()?, require_student()?);
     let now = chrono::Utc::now();
-    let tutor = wizard::bookable_for(&state.db, &student, st_id, reschedule, now).await?;
+    let tutor = bookable::bookable_for(&state.db, &student, st_id, reschedule, now).await?;
     wizard::week_times(&state.db, &state.settings.booking, &student, &tutor, now).await
 }
 
 #[server(endpoint = "load_confirm")]
 pub async fn load_confirm(st_id: StId, start: String, reschedule: Option<i32>) -> Result<ConfirmView, AppError> {
     use crate::server::{
+        bookable,
         request::{app_state, require_student},
         wizard,
     };
     let (state, student) = (app_state()?, require_student()?);
     let now = chrono::Utc::now();
-    let tutor = wizard::bookable_for(&state.db, &student, st_id, reschedule, now).await?;
+    let tutor = bookable::bookable_for(&state.db, &student, st_id, reschedule, now).await?;
     wizard::confirm_view(&state.db, &state.settings.booking, &student, &tutor, &start, now).await
 }
 

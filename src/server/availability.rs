@@ -5,7 +5,7 @@ use chrono_tz::Tz;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 
-use super::{enrollment::enrolled_course, input::month_range, queries::users_by_id, schedule::time_off_spans, timezones::parse_timezone};
+use super::{enrollment::enrolled_course, input::month_range, queries::users_by_id, time_off::time_off_spans, timezones::parse_timezone};
 use crate::{
     dto::{
         availability::{MonthAvailability, SlotView},

@@ -5,7 +5,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::{
     calendar_file::CalendarEntry,
-    changes::{is_late, participant, was_late},
+    change_rules::{is_late, participant, was_late},
     config::BookingDefaults,
     presentation::session_summary,
     queries::{find_course, student_teacher_of},

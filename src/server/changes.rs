@@ -8,19 +8,19 @@
 //!   lock and the new time is checked against every session committed before;
 //! - the update names the version it read (`sequence`), and `session_changes` holds one row per
 //!   version, so a change that raced another anyway updates nothing and is refused.
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::{
     analytics::Event,
     availability::{check_start, Proposal},
-    config::BookingDefaults,
+    bookable::bookable,
+    change_rules::{changeable, late_now, participant, students_own},
     db,
     input::{self, free_text, parse_start},
     outbox,
     queries::student_teacher_of,
     state::AppState,
-    wizard::bookable,
 };
 use crate::{
     dto::{sessions::ChangedSession, StId},
@@ -30,79 +30,6 @@ use crate::{
 
 /// The longest reason a canceller may give, in characters.
 pub const REASON_MAX_CHARS: usize = 500;
-
-/// A session with the caller's part in it; someone else's session is as unknown as one that
-/// never was (404 either way).
-pub async fn participant(db: &impl ConnectionTrait, caller: &user::Model, session_id: i32) -> Result<(session::Model, Actor), AppError> {
-    let s = session::Entity::find_by_id(session_id).one(db).await?.ok_or(AppError::NotFound(Subject::Session))?;
-    let actor = if s.student_id == caller.id {
-        Actor::Student
-    } else if s.teacher_id == caller.id {
-        Actor::StudentTeacher
-    } else {
-        return Err(AppError::NotFound(Subject::Session));
-    };
-    Ok((s, actor))
-}
-
-/// Whether the session can still be changed at `now`: scheduled and not begun.
-pub fn changeable(s: &session::Model, now: DateTime<Utc>) -> Result<(), AppError> {
-    if s.status == SessionStatus::Cancelled {
-        Err(AppError::AlreadyCancelled)
-    } else if now >= s.start_at {
-        Err(AppError::AlreadyStarted)
-    } else {
-        Ok(())
-    }
-}
-
-/// The session, if the caller is its student: only a student moves a session, and to anyone
-/// else it is as unknown as one that never was.
-fn students_own((s, actor): (session::Model, Actor)) -> Result<session::Model, AppError> {
-    match actor {
-        Actor::Student => Ok(s),
-        Actor::StudentTeacher => Err(AppError::NotFound(Subject::Session)),
-    }
-}
-
-/// The student's own session that may still be moved.
-pub async fn movable(
-    db: &impl ConnectionTrait,
-    student: &user::Model,
-    session_id: i32,
-    now: DateTime<Utc>,
-) -> Result<session::Model, AppError> {
-    let s = students_own(participant(db, student, session_id).await?)?;
-    changeable(&s, now).map(|()| s)
-}
-
-/// The cancellation policy: a student's change within `free` of the start is late (the session
-/// counts as used), and so is every change after a late one, so moving a session far away
-/// first cannot make its cancel free. A Student-Teacher's cancel is never the student's loss.
-pub fn is_late(actor: Actor, start: DateTime<Utc>, now: DateTime<Utc>, free: Duration, already_late: bool) -> bool {
-    actor == Actor::Student && (already_late || start - now < free)
-}
-
-/// Whether `actor` changing the session now is late, counting its earlier changes.
-pub async fn late_now(
-    db: &impl ConnectionTrait,
-    defaults: &BookingDefaults,
-    actor: Actor,
-    s: &session::Model,
-    now: DateTime<Utc>,
-) -> Result<bool, AppError> {
-    Ok(is_late(actor, s.start_at, now, defaults.free_cancel(), was_late(db, s.id).await?))
-}
-
-/// Whether an earlier change of the session was late.
-pub async fn was_late(db: &impl ConnectionTrait, session_id: i32) -> Result<bool, AppError> {
-    let late = session_change::Entity::find()
-        .filter(session_change::Column::SessionId.eq(session_id))
-        .filter(session_change::Column::Late.eq(true))
-        .one(db)
-        .await?;
-    Ok(late.is_some())
-}
 
 /// A cancel whose fields have been checked.
 #[derive(Debug, Clone)]
@@ -280,17 +207,6 @@ async fn record(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
-
-    #[test]
-    fn a_students_change_is_late_within_the_free_window_and_ever_after() {
-        let start = Utc.with_ymd_and_hms(2026, 12, 10, 14, 0, 0).unwrap();
-        let free = Duration::hours(24);
-        assert!(!is_late(Actor::Student, start, start - Duration::hours(24), free, false), "exactly the window is free");
-        assert!(is_late(Actor::Student, start, start - Duration::hours(24) + Duration::seconds(1), free, false));
-        assert!(is_late(Actor::Student, start, start - Duration::days(30), free, true), "after a late move");
-        assert!(!is_late(Actor::StudentTeacher, start, start - Duration::minutes(5), free, true), "the tutor's cancel");
-    }
 
     #[test]
     fn requests_are_checked_field_by_field() {

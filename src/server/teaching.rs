@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use super::{
     presentation::session_labels,
     queries::users_by_id,
-    schedule::time_off_spans,
+    time_off::time_off_spans,
     timezones::{parse_timezone, same_clock_differs, timezone_label},
 };
 use crate::{

@@ -6,23 +6,24 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 use super::{
     analytics::{Analytics, Event},
     availability::{check_start, slot_view, CourseCalendars, Proposal, Scope},
+    bookable::{bookable_for, Bookable},
     booked::free_window_words,
     catalog::Catalog,
-    changes,
+    change_rules::{late_now, movable},
     config::BookingDefaults,
     enrollment::{is_enrolled, require_enrolled},
     input::{month_range, parse_date, parse_start},
-    presentation::{course_summary, session_labels, session_summary, teacher_card},
-    queries::{find_course, teacher_of_another},
+    presentation::{course_summary, session_labels, session_summary},
+    queries::teacher_of_another,
     timezones::{clock_change, parse_timezone, same_clock_differs, timezone_label},
 };
 use crate::{
     dto::{
         booking::{BookingPage, MovingSession},
         wizard::{ConfirmView, DayTimes, MonthDays, MovingFrom},
-        StId, TeacherCard,
+        StId,
     },
-    entities::{course, session, student_teacher, user, Actor},
+    entities::{session, student_teacher, user, Actor},
     error::{AppError, Subject},
     slots::SlotResult,
     urls::{EntryPage, StepLinks},
@@ -56,7 +57,7 @@ pub async fn booking_page(
     let preselected = preselected_row.and_then(|st| teachers.iter().find(|t| t.st_id == StId(st.id)).cloned());
     let moving = match reschedule {
         Some(session_id) => {
-            let s = changes::movable(db, student, session_id, now).await?;
+            let s = movable(db, student, session_id, now).await?;
             let teacher = entry
                 .teacher_by_user(s.teacher_id)
                 .filter(|_| s.course_id == course_id && s.teacher_id != student.id)
@@ -74,55 +75,6 @@ pub async fn booking_page(
         student_timezone: student.timezone.clone(),
         moving,
     })
-}
-
-/// A Student-Teacher the student may book: active, in a course the student is enrolled in.
-pub struct Bookable {
-    pub st: student_teacher::Model,
-    pub teacher: user::Model,
-    pub course: course::Model,
-    /// The student's session being rescheduled with them, left out of both people's busy times.
-    pub moving: Option<session::Model>,
-}
-
-impl Bookable {
-    pub fn st_id(&self) -> StId {
-        StId(self.st.id)
-    }
-
-    pub fn card(&self) -> TeacherCard {
-        teacher_card(&self.st, &self.teacher)
-    }
-
-    fn moving_id(&self) -> Option<i32> {
-        self.moving.as_ref().map(|s| s.id)
-    }
-}
-
-pub async fn bookable(db: &impl ConnectionTrait, student: &user::Model, st_id: StId) -> Result<Bookable, AppError> {
-    let st = teacher_of_another(db, student, st_id).await?;
-    require_enrolled(db, student, st.course_id).await?;
-    let teacher = user::Entity::find_by_id(st.user_id).one(db).await?.ok_or(AppError::NotFound(Subject::StudentTeacher))?;
-    let course = find_course(db, st.course_id).await?;
-    Ok(Bookable { st, teacher, course, moving: None })
-}
-
-/// The Student-Teacher to book with, or, when `reschedule` names one of the student's sessions,
-/// the same one as that session's, with the session to be moved.
-pub async fn bookable_for(
-    db: &impl ConnectionTrait,
-    student: &user::Model,
-    st_id: StId,
-    reschedule: Option<i32>,
-    now: DateTime<Utc>,
-) -> Result<Bookable, AppError> {
-    let b = bookable(db, student, st_id).await?;
-    let Some(session_id) = reschedule else { return Ok(b) };
-    let moving = changes::movable(db, student, session_id, now).await?;
-    if moving.teacher_id != b.teacher.id || moving.course_id != b.course.id {
-        return Err(AppError::NotFound(Subject::Session));
-    }
-    Ok(Bookable { moving: Some(moving), ..b })
 }
 
 /// Step 1's choice: records `st_selected`; the answer is step 2's URL.
@@ -324,7 +276,7 @@ pub async fn confirm_view(
 }
 
 /// The session a confirm step moves, with the policy's warning when the move is late: once
-/// moved late, its cancel counts it as used (`changes::is_late`).
+/// moved late, its cancel counts it as used (`change_rules::is_late`).
 async fn moving_from(
     db: &impl ConnectionTrait,
     defaults: &BookingDefaults,
@@ -332,7 +284,7 @@ async fn moving_from(
     viewer: chrono_tz::Tz,
     now: DateTime<Utc>,
 ) -> Result<MovingFrom, AppError> {
-    let late = changes::late_now(db, defaults, Actor::Student, s, now).await?;
+    let late = late_now(db, defaults, Actor::Student, s, now).await?;
     let late_warning = late.then(|| {
         format!(
             "This session starts in less than {}, so this move is late: after it, cancelling the session counts it as used.",
