@@ -74,10 +74,14 @@ pub fn router(state: AppState) -> Router {
         // is served precompressed and passes through untouched. A low level, because brotli's
         // default costs far more time per page than the bytes it saves (BENCHMARKS.md).
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
-        // No request may keep the server working on it (and its connection open) without end:
-        // past the limit it is answered 503, our fault, not the client's.
-        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
+        .layer(time_limit())
         .with_state(state)
+}
+
+/// No request may keep the server working on it (and its connection open) without end: past
+/// [`REQUEST_TIMEOUT`] it is answered 503, our fault, not the client's.
+fn time_limit() -> TimeoutLayer {
+    TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT)
 }
 
 /// The longest a request may take before it is answered 503; our pages take milliseconds.
@@ -107,4 +111,21 @@ async fn revalidate_pages(mut response: Response) -> Response {
         response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower::{Layer, ServiceExt};
+
+    #[tokio::test(start_paused = true)]
+    async fn a_request_that_never_ends_is_answered_503_at_the_limit() {
+        let never = tower::service_fn(|_: axum::extract::Request| {
+            std::future::pending::<Result<axum::response::Response, std::convert::Infallible>>()
+        });
+        let started = tokio::time::Instant::now();
+        let response = time_limit().layer(never).oneshot(axum::extract::Request::new(axum::body::Body::empty())).await.unwrap();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(started.elapsed(), REQUEST_TIMEOUT);
+    }
 }

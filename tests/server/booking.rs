@@ -276,7 +276,32 @@ async fn a_student_who_teaches_cannot_book_themself(backend: Backend) {
     assert!(next.iter().all(|s| s.st_id != own));
 }
 
+/// A bare carriage return in a note is a line break when stored, so the note can write no line
+/// of its own into the calendar file (RFC 5545 lines may end in a lone CR for some readers).
+async fn a_note_is_stored_with_one_kind_of_line_break(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let maya = app.login("maya@student.test").await;
+    let tom = app.st_id("tom@tutor.test", "Algebra I").await;
+    let start = first_free_start(&app, &maya, tom).await;
+    let note = "see you\rATTENDEE:mailto:evil@evil.test\r\nbring the book";
+    let form = [
+        ("st_id", tom.to_string()),
+        ("start", start),
+        ("reminders", "false".into()),
+        ("note", note.into()),
+        ("idempotency_key", "note-line-breaks".into()),
+    ];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let booked: Booked = ok_json(app.call("book_session", &form, Some(&maya)).await).await;
+    let stored = session::Entity::find_by_id(booked.session_id).one(app.db()).await.unwrap().unwrap();
+    assert_eq!(stored.note, "see you\nATTENDEE:mailto:evil@evil.test\nbring the book");
+    let ics = body_text(app.get(&format!("/sessions/{}/calendar", booked.session_id), Some(&maya)).await).await;
+    assert!(!ics.contains('\r') || ics.split("\r\n").all(|line| !line.contains('\r')), "only CRLF line ends");
+    assert!(!ics.split("\r\n").any(|line| line.starts_with("ATTENDEE:mailto:evil")), "{ics}");
+}
+
 crate::on_both_backends!(
+    a_note_is_stored_with_one_kind_of_line_break,
     a_refusal_without_javascript_comes_back_as_a_code,
     a_student_who_teaches_cannot_book_themself,
     a_student_books_a_listed_time_once,
