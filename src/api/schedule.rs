@@ -1,5 +1,8 @@
 //! A Student-Teacher's weekly hours and time off (docs/booking-contract.md §10). Only the
 //! Student-Teacher changes their own: 401 without a login, 403 for a student.
+// `save_weekly_hours` takes one field per weekday, as the form posts them; `#[server]` writes
+// the client's function from it, where an allow on the item does not reach.
+#![allow(clippy::too_many_arguments)]
 use leptos::prelude::*;
 
 use crate::{
@@ -19,7 +22,6 @@ pub async fn load_schedule() -> Result<Schedule, AppError> {
 
 /// Replaces the weekly hours with one text of ranges per weekday ("09:00–12:00, 14:00–17:00",
 /// empty for none) in `timezone`.
-#[allow(clippy::too_many_arguments)] // one field per weekday, as the form posts them
 #[server(endpoint = "save_weekly_hours")]
 pub async fn save_weekly_hours(
     timezone: String,
