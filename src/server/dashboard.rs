@@ -67,11 +67,9 @@ pub async fn dashboard(db: &impl ConnectionTrait, student: &user::Model, now: Da
         .order_by_asc(request::Column::CreatedAt)
         .all(db)
         .await?;
-    let all_course_ids = course_ids
-        .iter()
-        .copied()
-        .chain(sessions.iter().chain(cancelled_for_me.iter().map(|(s, _)| s)).map(|s| s.course_id))
-        .chain(requests.iter().map(|r| r.course_id));
+    // Every session the list shows: scheduled ones and those the Student-Teacher cancelled.
+    let shown = || sessions.iter().chain(cancelled_for_me.iter().map(|(s, _)| s));
+    let all_course_ids = course_ids.iter().copied().chain(shown().map(|s| s.course_id)).chain(requests.iter().map(|r| r.course_id));
     let courses: HashMap<i32, course::Model> = course::Entity::find()
         .filter(course::Column::Id.is_in(all_course_ids.collect::<Vec<_>>()))
         .all(db)
@@ -79,7 +77,7 @@ pub async fn dashboard(db: &impl ConnectionTrait, student: &user::Model, now: Da
         .into_iter()
         .map(|c| (c.id, c))
         .collect();
-    let teachers = users_by_id(db, sessions.iter().chain(cancelled_for_me.iter().map(|(s, _)| s)).map(|s| s.teacher_id)).await?;
+    let teachers = users_by_id(db, shown().map(|s| s.teacher_id)).await?;
     // Each session's Student-Teacher row, for the wizard that moves it (active ones only).
     let st_ids: HashMap<(i32, i32), i32> = student_teacher::Entity::find()
         .filter(student_teacher::Column::UserId.is_in(sessions.iter().map(|s| s.teacher_id).collect::<Vec<_>>()))

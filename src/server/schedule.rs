@@ -25,20 +25,26 @@ const LONGEST_TIME_OFF_DAYS: i64 = 366;
 /// The timezone of a Student-Teacher's weekly hours, which their time off's dates are read in
 /// too: the one their hours were saved in, or their own before they have saved any.
 pub async fn schedule_timezone(db: &impl ConnectionTrait, teacher: &user::Model) -> Result<Tz, AppError> {
-    let first = availability::Entity::find()
-        .filter(availability::Column::TeacherId.eq(teacher.id))
-        .order_by_asc(availability::Column::Id)
-        .one(db)
-        .await?;
-    Ok(parse_timezone(first.as_ref().map_or(&teacher.timezone, |row| &row.timezone)))
+    let first = hours_rows(teacher).one(db).await?;
+    Ok(timezone_of(first.as_ref(), teacher))
+}
+
+/// The Student-Teacher's weekly hours rows, first saved first.
+fn hours_rows(teacher: &user::Model) -> sea_orm::Select<availability::Entity> {
+    availability::Entity::find().filter(availability::Column::TeacherId.eq(teacher.id)).order_by_asc(availability::Column::Id)
+}
+
+/// The schedule's timezone given its first hours row, if any.
+fn timezone_of(first: Option<&availability::Model>, teacher: &user::Model) -> Tz {
+    parse_timezone(first.map_or(&teacher.timezone, |row| &row.timezone))
 }
 
 /// The schedule page: hours by weekday, time off from today on, and the upcoming sessions that
 /// fall in it.
 pub async fn schedule(db: &impl ConnectionTrait, teacher: &user::Model, now: DateTime<Utc>) -> Result<Schedule, AppError> {
-    let zone = schedule_timezone(db, teacher).await?;
+    let mut rows = hours_rows(teacher).all(db).await?;
+    let zone = timezone_of(rows.first(), teacher);
     let today = now.with_timezone(&zone).date_naive();
-    let mut rows = availability::Entity::find().filter(availability::Column::TeacherId.eq(teacher.id)).all(db).await?;
     rows.sort_by(|a, b| (a.day_of_week, &a.start_time).cmp(&(b.day_of_week, &b.start_time)));
     let days = (1..=7u8)
         .map(|day| {

@@ -22,12 +22,14 @@ const RECENT: Duration = Duration::weeks(4);
 
 pub async fn teaching(db: &impl ConnectionTrait, teacher: &user::Model, now: DateTime<Utc>) -> Result<Teaching, AppError> {
     let sessions = scheduled(db, teacher, now - RECENT).await?;
-    let (past, upcoming): (Vec<session::Model>, Vec<session::Model>) = sessions.into_iter().partition(|s| s.end_at <= now);
+    let over: Vec<bool> = sessions.iter().map(|s| s.end_at <= now).collect();
+    // One presentation (one read of students, courses and time off) for both lists.
+    let (past, upcoming): (Vec<_>, Vec<_>) = present(db, teacher, sessions, now).await?.into_iter().zip(over).partition(|(_, over)| *over);
     Ok(Teaching {
         name: teacher.name.clone(),
         timezone_label: timezone_label(&teacher.timezone),
-        upcoming: present(db, teacher, upcoming, now).await?,
-        recent: present(db, teacher, past.into_iter().rev().collect(), now).await?,
+        upcoming: upcoming.into_iter().map(|(s, _)| s).collect(),
+        recent: past.into_iter().rev().map(|(s, _)| s).collect(),
     })
 }
 
