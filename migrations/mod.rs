@@ -8,6 +8,7 @@ mod m20261125_000002_login_hardening;
 mod m20261125_000003_notifications;
 mod m20261202_000001_session_changes;
 mod m20261202_000002_time_off;
+mod m20261203_000001_payments;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_notifications::Migration),
             Box::new(m20261202_000001_session_changes::Migration),
             Box::new(m20261202_000002_time_off::Migration),
+            Box::new(m20261203_000001_payments::Migration),
         ]
     }
 }

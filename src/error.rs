@@ -42,6 +42,21 @@ pub enum AppError {
     /// A change to a session that has begun (or is over).
     #[error("This session has already started, so it can no longer be changed.")]
     AlreadyStarted,
+    /// A change to a session whose payment never went through (or has not yet).
+    #[error("This session's payment is not complete, so it cannot be changed.")]
+    NotPaid,
+    /// The student holds `booking.max_upcoming_sessions` sessions still ahead.
+    #[error("You have as many upcoming sessions as you can book. Book again once one has taken place, or cancel one.")]
+    TooManyUpcoming,
+    /// Paying for a session whose hold has ended.
+    #[error("The time held for your payment has run out. Choose a time again.")]
+    HoldExpired,
+    /// The card was refused; the session's time is released.
+    #[error("Your card was declined, so the session is not booked. Choose a time again and try another card.")]
+    CardDeclined,
+    /// The session needs payment and this server takes none (no Stripe key), or Stripe failed.
+    #[error("Payment is not available right now.")]
+    PaymentUnavailable,
     /// Arguments that did not decode: a wrong type, a missing field, a body not a form.
     #[error("This request was not understood ({0}).")]
     Malformed(String),
@@ -165,7 +180,15 @@ impl AppError {
             Self::NotAuthenticated | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::NotEnrolled | Self::NotAStudent | Self::NotAStudentTeacher | Self::CrossSite => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::SlotUnavailable | Self::StudentConflict | Self::AlreadyCancelled | Self::AlreadyStarted => StatusCode::CONFLICT,
+            Self::SlotUnavailable
+            | Self::StudentConflict
+            | Self::AlreadyCancelled
+            | Self::AlreadyStarted
+            | Self::NotPaid
+            | Self::TooManyUpcoming
+            | Self::HoldExpired => StatusCode::CONFLICT,
+            Self::CardDeclined => StatusCode::PAYMENT_REQUIRED,
+            Self::PaymentUnavailable => StatusCode::PAYMENT_REQUIRED,
             Self::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             // On the server, a request that never reached our code did not parse.
             Self::InvalidInput { .. } | Self::Hours(_) | Self::Malformed(_) | Self::Transport(_) => StatusCode::BAD_REQUEST,
@@ -179,6 +202,8 @@ impl AppError {
             Self::NotEnrolled => "not_enrolled",
             Self::SlotUnavailable => "slot_unavailable",
             Self::StudentConflict => "student_conflict",
+            Self::TooManyUpcoming => "too_many_upcoming",
+            Self::PaymentUnavailable => "payment_unavailable",
             Self::InvalidInput { .. } | Self::Malformed(_) | Self::Transport(_) | Self::NotFound(_) => "invalid_input",
             _ => "booking_failed",
         }
@@ -251,6 +276,11 @@ impl AppError {
             Self::StudentConflict => "student_conflict".into(),
             Self::AlreadyCancelled => "already_cancelled".into(),
             Self::AlreadyStarted => "already_started".into(),
+            Self::NotPaid => "not_paid".into(),
+            Self::TooManyUpcoming => "too_many_upcoming".into(),
+            Self::PaymentUnavailable => "payment_unavailable".into(),
+            Self::HoldExpired => "hold_expired".into(),
+            Self::CardDeclined => "card_declined".into(),
             Self::Malformed(_) => "malformed".into(),
             Self::Internal => "internal".into(),
             Self::Transport(_) => "transport".into(),
@@ -271,6 +301,11 @@ impl AppError {
             "student_conflict" => Self::StudentConflict,
             "already_cancelled" => Self::AlreadyCancelled,
             "already_started" => Self::AlreadyStarted,
+            "not_paid" => Self::NotPaid,
+            "too_many_upcoming" => Self::TooManyUpcoming,
+            "payment_unavailable" => Self::PaymentUnavailable,
+            "hold_expired" => Self::HoldExpired,
+            "card_declined" => Self::CardDeclined,
             "malformed" => Self::Malformed("a field was missing or of the wrong kind".into()),
             "internal" => Self::Internal,
             "transport" => Self::Transport(String::new()),
@@ -352,6 +387,11 @@ mod tests {
             AppError::StudentConflict,
             AppError::AlreadyCancelled,
             AppError::AlreadyStarted,
+            AppError::NotPaid,
+            AppError::TooManyUpcoming,
+            AppError::PaymentUnavailable,
+            AppError::HoldExpired,
+            AppError::CardDeclined,
             AppError::Internal,
             AppError::NotFound(Subject::StudentTeacher),
             AppError::invalid("timezone", "Choose a timezone from the list."),

@@ -119,7 +119,8 @@ pub async fn book_session(
     };
     let (state, student) = (app_state()?, require_student()?);
     let request = booking::BookingRequest::parse(st_id, &start, reminders.unwrap_or(false), note, &idempotency_key)?;
-    let session_id = booking::book(&state, &student, &request, chrono::Utc::now()).await?;
-    leptos_axum::redirect(&format!("/sessions/{session_id}/booked"));
-    Ok(Booked { session_id })
+    let booked = booking::book(&state, &student, &request, chrono::Utc::now()).await?;
+    // The session's page shows its payment step while it awaits payment.
+    leptos_axum::redirect(&format!("/sessions/{}/booked", booked.session_id));
+    Ok(booked)
 }

@@ -6,7 +6,7 @@ use super::CourseSummary;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DashboardCourse {
     pub course: CourseSummary,
-    pub sessions_booked: i32,
+    pub allowance: super::courses::Allowance,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

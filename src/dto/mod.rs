@@ -48,6 +48,8 @@ pub struct CourseSummary {
     pub title: String,
     pub session_minutes: i32,
     pub sessions_included: i32,
+    /// What a session beyond those included costs ("$25.00"); none: such sessions are free.
+    pub session_price: Option<String>,
 }
 
 /// A Student-Teacher as a card shows them: one person teaching one course.

@@ -65,6 +65,17 @@ pub struct ConfirmView {
     pub idempotency_key: String,
     /// When rescheduling: the session being moved.
     pub moving: Option<MovingFrom>,
+    /// Whether this booking is one the course includes or costs its price; none for a move.
+    pub cost: Option<Cost>,
+}
+
+/// What booking this session costs, as the confirm step says it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cost {
+    /// Paid by card on the next screen.
+    pub paid: bool,
+    /// "Included in your course: 3 of 8 sessions left after this one." or "$25.00: …"
+    pub text: String,
 }
 
 /// The session a confirm step moves.
@@ -77,7 +88,37 @@ pub struct MovingFrom {
     pub late_warning: Option<String>,
 }
 
+/// `book_session`'s answer: the session, and what it still needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Booked {
     pub session_id: i32,
+    pub status: BookedStatus,
+    /// For a session awaiting payment: what to pay, and until when its time is held.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment: Option<PaymentDue>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BookedStatus {
+    Scheduled,
+    PendingPayment,
+}
+
+/// A session's payment as Stripe.js needs it (docs/booking-contract.md §8).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentDue {
+    pub client_secret: String,
+    /// In the currency's smallest unit.
+    pub amount: i32,
+    pub currency: String,
+    /// RFC 3339: the end of the hold on the session's time.
+    pub expires_at: String,
+}
+
+/// What paying answered: done (the page waits until the session is booked), or the card
+/// asks the student to confirm in the browser first with this secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentAnswer {
+    pub authenticate: Option<String>,
 }

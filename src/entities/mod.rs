@@ -9,6 +9,7 @@ pub mod outbox;
 pub mod schedule_later_request;
 pub mod session;
 pub mod session_change;
+pub mod stripe_event;
 pub mod student_teacher;
 pub mod time_off;
 pub mod user;

@@ -1,6 +1,7 @@
 use sea_orm::entity::prelude::*;
 
-/// A message a booking owes (`server::mail`): written with the booking, sent by the worker.
+/// A message a booking owes (`server::mail`), or a refund (`server::payments`): written with
+/// the change that owes it, carried out by a worker.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "outbox")]
 pub struct Model {
@@ -38,6 +39,12 @@ pub enum MessageKind {
     StudentCancelled,
     #[sea_orm(string_value = "tutor_cancelled")]
     TutorCancelled,
+    /// Tells the student their payment came too late for its time and was refunded.
+    #[sea_orm(string_value = "student_refunded")]
+    StudentRefunded,
+    /// Not an email: the session's full refund through Stripe, made by the payments worker.
+    #[sea_orm(string_value = "refund")]
+    Refund,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -21,9 +21,18 @@ pub struct Model {
     /// Changes so far (`session_change`): the calendar's SEQUENCE, and the version a change
     /// must still find to apply.
     pub sequence: i32,
+    /// What the student paid (smallest currency unit); none for a session the course includes.
+    pub amount_cents: Option<i32>,
+    pub currency: Option<String>,
+    /// The Stripe PaymentIntent paying for it.
+    pub payment_intent_id: Option<String>,
+    /// A session awaiting payment holds its time for everyone until then.
+    pub hold_expires_at: Option<DateTimeUtc>,
 }
 
-/// Only scheduled sessions occupy time; a cancel is final.
+/// Scheduled sessions occupy time, and so does one awaiting payment until its hold ends. Moves
+/// only forward: awaiting payment to scheduled or expired (an expired one to scheduled when a
+/// late payment finds its time still free), scheduled to cancelled; a cancel is final.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum SessionStatus {
@@ -31,6 +40,11 @@ pub enum SessionStatus {
     Scheduled,
     #[sea_orm(string_value = "cancelled")]
     Cancelled,
+    #[sea_orm(string_value = "pending_payment")]
+    PendingPayment,
+    /// Its payment failed or never came: its time was released and nothing was sent.
+    #[sea_orm(string_value = "expired")]
+    Expired,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,7 +3,9 @@ use leptos::config::LeptosOptions;
 use std::sync::Arc;
 
 use super::router;
-use crate::server::{analytics::Analytics, config::Settings, db, login_limits, mail, retention, seed, state::AppState, video};
+use crate::server::{
+    analytics::Analytics, config::Settings, db, login_limits, mail, payments, retention, seed, state::AppState, stripe, video,
+};
 
 /// Connects, migrates, seeds an empty database, and builds the state.
 pub async fn prepare(settings: Settings, leptos_options: LeptosOptions) -> anyhow::Result<AppState> {
@@ -19,7 +21,21 @@ pub async fn prepare(settings: Settings, leptos_options: LeptosOptions) -> anyho
     let analytics = Analytics::start(db.clone());
     let mail = mail::MailWorker::start(db.clone(), &settings).map_err(anyhow::Error::msg)?;
     let demo_login = seed::demo_login_works(&db).await?;
-    Ok(AppState { leptos_options, db, settings: Arc::new(settings), analytics, catalog: Default::default(), video, mail, demo_login })
+    let stripe = stripe::Stripe::from_settings(&settings.payments);
+    let state = AppState {
+        leptos_options,
+        db,
+        settings: Arc::new(settings),
+        analytics,
+        catalog: Default::default(),
+        video,
+        mail,
+        stripe,
+        payments: Default::default(),
+        demo_login,
+    };
+    payments::PaymentsWorker::start(&state);
+    Ok(state)
 }
 
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {

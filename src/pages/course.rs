@@ -31,7 +31,9 @@ pub fn CoursePage() -> impl IntoView {
                                 <a class="back-link" href="/dashboard">"← Dashboard"</a>
                                 <h1>{p.course.title.clone()}</h1>
                                 <p class="lead">{p.description}</p>
-                                <p class="muted">{format!("{}-minute sessions · {} sessions included", p.course.session_minutes, p.course.sessions_included)}</p>
+                                <p class="muted">{format!("{}-minute sessions · {} sessions included", p.course.session_minutes, p.course.sessions_included)}
+                                    {p.course.session_price.clone().map(|price| format!(", then {price} each"))}</p>
+                                {p.allowance.map(|a| view! { <p class="allowance">{a.words(p.course.session_price.as_deref())}</p> })}
                                 {if p.enrolled {
                                     view! { <a class="btn btn-primary" href=format!("/courses/{id}/book")>"Book a Session"</a> }.into_any()
                                 } else {

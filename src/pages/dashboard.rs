@@ -29,7 +29,7 @@ pub fn DashboardPage() -> impl IntoView {
                                                 {d.courses.into_iter().map(|c| view! {
                                                     <li class="card course-card">
                                                         <h3><a href=format!("/courses/{}", c.course.id)>{c.course.title.clone()}</a></h3>
-                                                        <p class="muted">{format!("{} min sessions · {} of {} booked", c.course.session_minutes, c.sessions_booked, c.course.sessions_included)}</p>
+                                                        <p class="muted">{format!("{} min sessions · {}", c.course.session_minutes, c.allowance.words(c.course.session_price.as_deref()))}</p>
                                                         <a class="btn btn-primary" href=format!("/courses/{}/book", c.course.id)
                                                             aria-label=format!("Book Session for {}", c.course.title)>"Book Session"</a>
                                                     </li>

@@ -56,6 +56,21 @@ pub enum Event {
     SessionRescheduled {
         session_id: i32,
     },
+    PaymentStarted {
+        session_id: i32,
+        amount: i32,
+    },
+    PaymentSucceeded {
+        session_id: i32,
+    },
+    PaymentFailed {
+        session_id: i32,
+        reason: String,
+    },
+    RefundIssued {
+        session_id: i32,
+        amount: i64,
+    },
 }
 
 impl Event {
@@ -77,6 +92,16 @@ impl Event {
                 ("session_cancelled", serde_json::json!({ "session_id": session_id, "by": by, "late": late }))
             }
             Event::SessionRescheduled { session_id } => ("session_rescheduled", serde_json::json!({ "session_id": session_id })),
+            Event::PaymentStarted { session_id, amount } => {
+                ("payment_started", serde_json::json!({ "session_id": session_id, "amount": amount }))
+            }
+            Event::PaymentSucceeded { session_id } => ("payment_succeeded", serde_json::json!({ "session_id": session_id })),
+            Event::PaymentFailed { session_id, reason } => {
+                ("payment_failed", serde_json::json!({ "session_id": session_id, "reason": reason }))
+            }
+            Event::RefundIssued { session_id, amount } => {
+                ("refund_issued", serde_json::json!({ "session_id": session_id, "amount": amount }))
+            }
         }
     }
 }

@@ -49,6 +49,7 @@ pub async fn tutor_calendars(
     course_id: i32,
     scope: Scope,
     window: (DateTime<Utc>, DateTime<Utc>),
+    now: DateTime<Utc>,
 ) -> Result<Vec<TutorCalendar>, AppError> {
     let mut query = student_teacher::Entity::find()
         .filter(student_teacher::Column::CourseId.eq(course_id))
@@ -80,7 +81,7 @@ pub async fn tutor_calendars(
     let involving_tutors = sea_orm::Condition::any()
         .add(session::Column::TeacherId.is_in(teacher_ids.clone()))
         .add(session::Column::StudentId.is_in(teacher_ids));
-    for s in sessions_overlapping(db, involving_tutors, window, scope.moving).await? {
+    for s in sessions_overlapping(db, involving_tutors, window, scope.moving, now).await? {
         let interval = Interval { start: s.start_at, end: s.end_at };
         for person in [s.teacher_id, s.student_id] {
             if people.contains_key(&person) {
@@ -111,25 +112,37 @@ pub async fn student_busy(
     student_id: i32,
     window: (DateTime<Utc>, DateTime<Utc>),
     moving: Option<i32>,
+    now: DateTime<Utc>,
 ) -> Result<Vec<Interval>, AppError> {
-    Ok(sessions_overlapping(db, session::Column::StudentId.eq(student_id), window, moving)
+    Ok(sessions_overlapping(db, session::Column::StudentId.eq(student_id), window, moving, now)
         .await?
         .into_iter()
         .map(|s| Interval { start: s.start_at, end: s.end_at })
         .collect())
 }
 
-/// Scheduled sessions overlapping the window; `moving`, a session being rescheduled, does
-/// not occupy its own old time.
+/// The sessions that occupy their time at `now`: scheduled ones, and those awaiting payment
+/// whose hold has not ended (whether or not the holds worker has expired it yet).
+pub fn occupying(now: DateTime<Utc>) -> sea_orm::Condition {
+    sea_orm::Condition::any().add(session::Column::Status.eq(SessionStatus::Scheduled)).add(
+        sea_orm::Condition::all()
+            .add(session::Column::Status.eq(SessionStatus::PendingPayment))
+            .add(session::Column::HoldExpiresAt.gt(now)),
+    )
+}
+
+/// Sessions overlapping the window that occupy their time; `moving`, a session being
+/// rescheduled, does not occupy its own old time.
 async fn sessions_overlapping(
     db: &impl ConnectionTrait,
     whose: impl sea_orm::sea_query::IntoCondition,
     (start, end): (DateTime<Utc>, DateTime<Utc>),
     moving: Option<i32>,
+    now: DateTime<Utc>,
 ) -> Result<Vec<session::Model>, AppError> {
     let mut query = session::Entity::find()
         .filter(whose)
-        .filter(session::Column::Status.eq(SessionStatus::Scheduled))
+        .filter(occupying(now))
         .filter(session::Column::StartAt.lt(end))
         .filter(session::Column::EndAt.gt(start));
     if let Some(id) = moving {
@@ -205,13 +218,13 @@ impl CourseCalendars {
         let horizon_end = (now + Duration::days(defaults.horizon_days)).with_timezone(&viewer).date_naive();
         let (from, to) = scope.dates.unwrap_or((today, horizon_end));
         let window = busy_window(from, to);
-        let mut calendars = tutor_calendars(db, course.id, scope, window).await?;
+        let mut calendars = tutor_calendars(db, course.id, scope, window, now).await?;
         // A student who also teaches the course is not among their own choices.
         calendars.retain(|cal| cal.person.id != student.id);
         if scope.st_id.is_some() && calendars.is_empty() {
             return Err(AppError::NotFound(Subject::StudentTeacher));
         }
-        let mine = student_busy(db, student.id, window, scope.moving).await?;
+        let mine = student_busy(db, student.id, window, scope.moving, now).await?;
         let policy = defaults.policy(course.session_minutes.into());
         Ok(Self { now, viewer, policy, today, horizon_end, calendars, mine })
     }

@@ -1,4 +1,4 @@
-//! Booking a session (docs/booking-contract.md §2–3): one transaction that re-checks the slot with the
+//! Booking a session (docs/booking-contract.md §2–3, §8): one transaction that re-checks the slot with the
 //! same engine that listed it, for the tutor and the student, and inserts the session.
 //!
 //! What keeps two bookings from overlapping whatever the timing:
@@ -12,17 +12,21 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::{
+    allowance::{allowance, require_room_for_another, Charge},
     analytics::Event,
     availability::{check_start, Proposal},
     db,
     enrollment::require_enrolled,
     input::{self, free_text, parse_start},
-    outbox,
+    outbox, payments,
     queries::{find_course, teacher_of_another},
     state::AppState,
 };
 use crate::{
-    dto::StId,
+    dto::{
+        wizard::{Booked, BookedStatus},
+        StId,
+    },
     entities::{session, user, SessionStatus},
     error::AppError,
 };
@@ -51,19 +55,23 @@ impl BookingRequest {
 }
 
 /// Books `request` for `student`, recording the contract's analytics events; answers the
-/// session's id. A request whose key this student has used before answers that session.
-pub async fn book(state: &AppState, student: &user::Model, request: &BookingRequest, now: DateTime<Utc>) -> Result<i32, AppError> {
+/// session, and its payment when it needs one. A request whose key this student has used
+/// before answers that session.
+pub async fn book(state: &AppState, student: &user::Model, request: &BookingRequest, now: DateTime<Utc>) -> Result<Booked, AppError> {
     let analytics = &state.analytics;
-    if let Some(id) = booked_with_key(&state.db, student.id, &request.idempotency_key).await? {
-        return Ok(id);
+    if let Some(earlier) = booked_with_key(&state.db, student.id, &request.idempotency_key).await? {
+        return answer(state, &earlier, now).await;
     }
     match commit(state, student, request, now).await {
-        Ok(Committed::New(session_id)) => {
-            analytics.record(Some(student.id), Event::BookingSuccess { session_id }, now);
-            state.mail.wake();
-            Ok(session_id)
+        Ok(Committed::New(booked)) => {
+            // A session awaiting payment is a success once it is paid (`payments::settle`).
+            if booked.status == SessionStatus::Scheduled {
+                analytics.record(Some(student.id), Event::BookingSuccess { session_id: booked.id }, now);
+                state.mail.wake();
+            }
+            answer(state, &booked, now).await
         }
-        Ok(Committed::Earlier(session_id)) => Ok(session_id),
+        Ok(Committed::Earlier(booked)) => answer(state, &booked, now).await,
         Err(error) => {
             analytics.record(Some(student.id), Event::BookingFailed { error_type: error.booking_error_type() }, now);
             Err(error)
@@ -71,15 +79,32 @@ pub async fn book(state: &AppState, student: &user::Model, request: &BookingRequ
     }
 }
 
+/// What a booked session still needs: nothing, or its payment.
+async fn answer(state: &AppState, s: &session::Model, now: DateTime<Utc>) -> Result<Booked, AppError> {
+    match s.status {
+        SessionStatus::PendingPayment => {
+            let payment = payments::payment_due(state, s, now).await?;
+            Ok(Booked { session_id: s.id, status: BookedStatus::PendingPayment, payment: Some(payment) })
+        }
+        SessionStatus::Expired => Err(AppError::HoldExpired),
+        SessionStatus::Scheduled | SessionStatus::Cancelled => {
+            Ok(Booked { session_id: s.id, status: BookedStatus::Scheduled, payment: None })
+        }
+    }
+}
+
 /// What the transaction found: a session it made, or one an earlier request with the same key
 /// made while this one waited (recorded as a success then, not again now).
 enum Committed {
-    New(i32),
-    Earlier(i32),
+    New(session::Model),
+    Earlier(session::Model),
 }
 
-/// One transaction: the session, its video room and the messages it owes, or nothing.
+/// One transaction: the session, its video room and the messages it owes, or nothing. A
+/// session beyond the course's included ones is committed awaiting payment instead: it holds
+/// its time and owes no message until it is paid.
 async fn commit(state: &AppState, student: &user::Model, request: &BookingRequest, now: DateTime<Utc>) -> Result<Committed, AppError> {
+    let defaults = &state.settings.booking;
     let txn = db::begin_write(&state.db).await?;
     let st = teacher_of_another(&txn, student, request.st_id).await?;
     let datetime = request.start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
@@ -87,40 +112,52 @@ async fn commit(state: &AppState, student: &user::Model, request: &BookingReques
     require_enrolled(&txn, student, st.course_id).await?;
     db::lock_people(&txn, [st.user_id, student.id]).await?;
     // A request with the same key may have committed while this one waited for the lock.
-    if let Some(id) = booked_with_key(&txn, student.id, &request.idempotency_key).await? {
-        return Ok(Committed::Earlier(id));
+    if let Some(earlier) = booked_with_key(&txn, student.id, &request.idempotency_key).await? {
+        return Ok(Committed::Earlier(earlier));
     }
     let course = find_course(&txn, st.course_id).await?;
     let proposal = Proposal { st_id: request.st_id, start: request.start, moving: None };
-    let slot = check_start(&txn, &state.settings.booking, student, &course, &proposal, now).await?;
+    let slot = check_start(&txn, defaults, student, &course, &proposal, now).await?;
+    require_room_for_another(&txn, defaults, student.id, now).await?;
+    let (status, amount_cents, currency, hold_expires_at) = match Charge::for_next(&allowance(&txn, student.id, &course).await?, &course) {
+        Charge::Included => (SessionStatus::Scheduled, None, None, None),
+        Charge::Paid { .. } if state.stripe.is_none() => return Err(AppError::PaymentUnavailable),
+        Charge::Paid { amount_cents, currency } => {
+            (SessionStatus::PendingPayment, Some(amount_cents), Some(currency), Some(now + defaults.payment_hold()))
+        }
+    };
     let inserted = session::ActiveModel {
         course_id: Set(course.id),
         student_id: Set(student.id),
         teacher_id: Set(st.user_id),
         start_at: Set(slot.start),
         end_at: Set(slot.end),
-        status: Set(SessionStatus::Scheduled),
+        status: Set(status),
         note: Set(request.note.clone()),
         reminders: Set(request.reminders),
         created_at: Set(now),
         idempotency_key: Set(Some(request.idempotency_key.clone())),
         video_url: Set(Some(state.video.new_room())),
+        amount_cents: Set(amount_cents),
+        currency: Set(currency),
+        hold_expires_at: Set(hold_expires_at),
         ..Default::default()
     }
     .insert(&txn)
     .await?;
-    outbox::enqueue(&txn, &inserted, &state.settings.notifications.reminder_minutes, now).await?;
+    if status == SessionStatus::Scheduled {
+        outbox::enqueue(&txn, &inserted, &state.settings.notifications.reminder_minutes, now).await?;
+    }
     txn.commit().await?;
-    Ok(Committed::New(inserted.id))
+    Ok(Committed::New(inserted))
 }
 
-async fn booked_with_key(db: &impl ConnectionTrait, student_id: i32, key: &str) -> Result<Option<i32>, AppError> {
+async fn booked_with_key(db: &impl ConnectionTrait, student_id: i32, key: &str) -> Result<Option<session::Model>, AppError> {
     Ok(session::Entity::find()
         .filter(session::Column::StudentId.eq(student_id))
         .filter(session::Column::IdempotencyKey.eq(key))
         .one(db)
-        .await?
-        .map(|s| s.id))
+        .await?)
 }
 
 #[cfg(test)]

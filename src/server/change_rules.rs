@@ -25,12 +25,11 @@ pub async fn participant(db: &impl ConnectionTrait, caller: &user::Model, sessio
 
 /// Whether the session can still be changed at `now`: scheduled and not begun.
 pub fn changeable(s: &session::Model, now: DateTime<Utc>) -> Result<(), AppError> {
-    if s.status == SessionStatus::Cancelled {
-        Err(AppError::AlreadyCancelled)
-    } else if now >= s.start_at {
-        Err(AppError::AlreadyStarted)
-    } else {
-        Ok(())
+    match s.status {
+        SessionStatus::Cancelled => Err(AppError::AlreadyCancelled),
+        SessionStatus::PendingPayment | SessionStatus::Expired => Err(AppError::NotPaid),
+        SessionStatus::Scheduled if now >= s.start_at => Err(AppError::AlreadyStarted),
+        SessionStatus::Scheduled => Ok(()),
     }
 }
 

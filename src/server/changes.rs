@@ -74,9 +74,17 @@ pub async fn cancel(
     let change = Change { kind: ChangeKind::Cancelled, actor, reason: request.reason.clone(), late, idempotency_key: None };
     record(&txn, &s, &cancelled, change, now).await?;
     outbox::enqueue_change(&txn, &cancelled, ChangeKind::Cancelled, &state.settings.notifications.reminder_minutes, now).await?;
+    // A paid session cancelled within the policy (or by its Student-Teacher) is refunded in full.
+    let refunds = s.payment_intent_id.is_some() && !late;
+    if refunds {
+        outbox::enqueue_refund(&txn, &cancelled, false, now).await?;
+    }
     txn.commit().await?;
     state.analytics.record(Some(caller.id), Event::SessionCancelled { session_id: s.id, by: actor.as_str(), late }, now);
     state.mail.wake();
+    if refunds {
+        state.payments.wake();
+    }
     Ok(cancelled)
 }
 

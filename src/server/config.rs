@@ -7,6 +7,44 @@ pub struct Settings {
     pub server: ServerSettings,
     pub booking: BookingDefaults,
     pub notifications: NotificationSettings,
+    #[serde(default)]
+    pub payments: PaymentSettings,
+}
+
+/// Stripe (`server::stripe`). Without a secret key, sessions that need payment cannot be booked.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct PaymentSettings {
+    #[serde(default)]
+    pub stripe_secret_key: Option<String>,
+    #[serde(default)]
+    pub stripe_publishable_key: Option<String>,
+    /// Signs the webhooks Stripe sends to `/webhooks/stripe`.
+    #[serde(default)]
+    pub stripe_webhook_secret: Option<String>,
+    #[serde(default = "default_stripe_api_base")]
+    pub stripe_api_base: String,
+    #[serde(default = "default_stripe_js_url")]
+    pub stripe_js_url: String,
+}
+
+impl Default for PaymentSettings {
+    fn default() -> Self {
+        Self {
+            stripe_secret_key: None,
+            stripe_publishable_key: None,
+            stripe_webhook_secret: None,
+            stripe_api_base: default_stripe_api_base(),
+            stripe_js_url: default_stripe_js_url(),
+        }
+    }
+}
+
+fn default_stripe_api_base() -> String {
+    "https://api.stripe.com".into()
+}
+
+fn default_stripe_js_url() -> String {
+    "https://js.stripe.com/v3/".into()
 }
 
 /// Email and video rooms (`server::mail`, `server::video`).
@@ -80,6 +118,20 @@ pub struct BookingDefaults {
     /// session counts as used (docs/booking-contract.md §7).
     #[serde(default = "default_free_cancel_hours")]
     pub free_cancel_hours: u32,
+    /// How long a session awaiting payment holds its time (docs/booking-contract.md §8).
+    #[serde(default = "default_payment_hold_minutes")]
+    pub payment_hold_minutes: u32,
+    /// The most upcoming sessions a student may hold across all courses.
+    #[serde(default = "default_max_upcoming_sessions")]
+    pub max_upcoming_sessions: u32,
+}
+
+fn default_payment_hold_minutes() -> u32 {
+    15
+}
+
+fn default_max_upcoming_sessions() -> u32 {
+    10
 }
 
 fn default_free_cancel_hours() -> u32 {
@@ -89,6 +141,10 @@ fn default_free_cancel_hours() -> u32 {
 impl BookingDefaults {
     pub fn free_cancel(&self) -> chrono::Duration {
         chrono::Duration::hours(self.free_cancel_hours.into())
+    }
+
+    pub fn payment_hold(&self) -> chrono::Duration {
+        chrono::Duration::minutes(self.payment_hold_minutes.into())
     }
 
     /// The slot engine's policy for sessions of `duration_minutes`.
@@ -154,6 +210,20 @@ impl Settings {
         set(&mut self.booking.minimum_notice_minutes, "BOOKING_MINIMUM_NOTICE_MINUTES", &env)?;
         set(&mut self.booking.horizon_days, "BOOKING_HORIZON_DAYS", &env)?;
         set(&mut self.booking.free_cancel_hours, "BOOKING_FREE_CANCEL_HOURS", &env)?;
+        set(&mut self.booking.payment_hold_minutes, "BOOKING_PAYMENT_HOLD_MINUTES", &env)?;
+        set(&mut self.booking.max_upcoming_sessions, "BOOKING_MAX_UPCOMING_SESSIONS", &env)?;
+        let payments = &mut self.payments;
+        for (target, var) in [
+            (&mut payments.stripe_secret_key, "BOOKING_STRIPE_SECRET_KEY"),
+            (&mut payments.stripe_publishable_key, "BOOKING_STRIPE_PUBLISHABLE_KEY"),
+            (&mut payments.stripe_webhook_secret, "BOOKING_STRIPE_WEBHOOK_SECRET"),
+        ] {
+            if let Some(value) = env(var) {
+                *target = Some(value).filter(|v| !v.is_empty());
+            }
+        }
+        set(&mut payments.stripe_api_base, "BOOKING_STRIPE_API_BASE", &env)?;
+        set(&mut payments.stripe_js_url, "BOOKING_STRIPE_JS_URL", &env)?;
         let mail = &mut self.notifications;
         if let Some(url) = env("BOOKING_SMTP_URL") {
             mail.smtp_url = Some(url).filter(|u| !u.is_empty());
@@ -206,6 +276,15 @@ impl Settings {
         if self.booking.free_cancel_hours > 24 * 365 {
             let message = format!("{} hours is more than a year", self.booking.free_cancel_hours);
             return Err(ConfigError::Invalid { section: "booking", field: "free_cancel_hours", message });
+        }
+        if !(1..=24 * 60).contains(&self.booking.payment_hold_minutes) {
+            let message = format!("{} minutes is not between 1 minute and a day", self.booking.payment_hold_minutes);
+            return Err(ConfigError::Invalid { section: "booking", field: "payment_hold_minutes", message });
+        }
+        let payments = &self.payments;
+        if payments.stripe_secret_key.is_some() && (payments.stripe_publishable_key.is_none() || payments.stripe_webhook_secret.is_none()) {
+            let message = "a secret key needs its publishable key and a webhook secret too".to_owned();
+            return Err(ConfigError::Invalid { section: "payments", field: "stripe_secret_key", message });
         }
         self.booking.policy(60).validate().map_err(|e| ConfigError::Invalid { section: "booking", field: e.field, message: e.problem })
     }
@@ -293,6 +372,25 @@ mod tests {
         {
             assert!(load_with(&[("BOOKING_SMTP_URL", fine)]).is_ok(), "{fine}");
         }
+    }
+
+    #[test]
+    fn payments_are_off_without_a_key_and_need_all_three_with_one() {
+        let s = load_with(&[]).unwrap();
+        assert_eq!((s.payments.stripe_secret_key.as_deref(), s.payments.stripe_api_base.as_str()), (None, "https://api.stripe.com"));
+        assert_eq!((s.booking.payment_hold_minutes, s.booking.max_upcoming_sessions), (15, 10));
+        let err = load_with(&[("BOOKING_STRIPE_SECRET_KEY", "sk_test_1")]).unwrap_err();
+        assert!(err.to_string().contains("payments.stripe_secret_key"), "{err}");
+        let s = load_with(&[
+            ("BOOKING_STRIPE_SECRET_KEY", "sk_test_1"),
+            ("BOOKING_STRIPE_PUBLISHABLE_KEY", "pk_test_1"),
+            ("BOOKING_STRIPE_WEBHOOK_SECRET", "whsec_1"),
+            ("BOOKING_STRIPE_API_BASE", "http://127.0.0.1:8420"),
+            ("BOOKING_PAYMENT_HOLD_MINUTES", "5"),
+        ])
+        .unwrap();
+        assert_eq!((s.payments.stripe_api_base.as_str(), s.booking.payment_hold_minutes), ("http://127.0.0.1:8420", 5));
+        assert!(load_with(&[("BOOKING_PAYMENT_HOLD_MINUTES", "0")]).unwrap_err().to_string().contains("booking.payment_hold_minutes"));
     }
 
     #[test]

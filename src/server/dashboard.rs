@@ -5,6 +5,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use std::collections::HashMap;
 
 use super::{
+    allowance::allowances,
     presentation::{course_summary, session_labels},
     queries::users_by_id,
     timezones::parse_timezone,
@@ -87,14 +88,13 @@ pub async fn dashboard(db: &impl ConnectionTrait, student: &user::Model, now: Da
         .into_iter()
         .map(|st| ((st.user_id, st.course_id), st.id))
         .collect();
+    let enrolled: Vec<&course::Model> = course_ids.iter().filter_map(|id| courses.get(id)).collect();
+    let allowances = allowances(db, student.id, &enrolled).await?;
 
     let mut dashboard_courses: Vec<DashboardCourse> = course_ids
         .iter()
         .filter_map(|id| courses.get(id))
-        .map(|c| DashboardCourse {
-            course: course_summary(c),
-            sessions_booked: sessions.iter().filter(|s| s.course_id == c.id).count() as i32,
-        })
+        .filter_map(|c| Some(DashboardCourse { course: course_summary(c), allowance: *allowances.get(&c.id)? }))
         .collect();
     dashboard_courses.sort_by(|a, b| a.course.title.cmp(&b.course.title));
     let listed = |s: &session::Model, cancelled: Option<&session_change::Model>| {

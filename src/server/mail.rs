@@ -98,7 +98,7 @@ async fn work(db: DatabaseConnection, transport: Transport, context: Context, wa
 /// Sends every due message this worker can claim.
 async fn deliver_due(db: &DatabaseConnection, transport: &Transport, context: &Context) -> Result<(), sea_orm::DbErr> {
     loop {
-        let due = outbox::due(db, Utc::now()).await?;
+        let due = outbox::due(db, outbox::Worker::Mail, Utc::now()).await?;
         if due.is_empty() {
             return Ok(());
         }
@@ -129,7 +129,11 @@ async fn deliver_due(db: &DatabaseConnection, transport: &Transport, context: &C
 async fn compose(db: &DatabaseConnection, context: &Context, message: &OutboxMessage) -> Result<Option<(Message, String)>, String> {
     let found = load(db, message.session_id, message.sequence).await.map_err(|e| e.to_string())?;
     let Some(Found { session: s, student, tutor, course, change }) = found else { return Ok(None) };
-    if s.sequence != message.sequence || (s.status != SessionStatus::Scheduled && !is_cancel(message.kind)) {
+    let still_true = match message.kind {
+        MessageKind::StudentRefunded => s.status == SessionStatus::Expired,
+        kind => s.status == SessionStatus::Scheduled || is_cancel(kind),
+    };
+    if s.sequence != message.sequence || !still_true {
         return Ok(None);
     }
     let people = People { student: &student, tutor: &tutor, course: &course };
@@ -142,6 +146,9 @@ async fn compose(db: &DatabaseConnection, context: &Context, message: &OutboxMes
         MessageKind::TutorRescheduled => "tutor-moved",
         MessageKind::StudentCancelled => "student-cancelled",
         MessageKind::TutorCancelled => "tutor-cancelled",
+        MessageKind::StudentRefunded => "student-refunded",
+        // Refunds are the payments worker's, never an email.
+        MessageKind::Refund => return Ok(None),
     };
     Ok(Some((email, format!("session-{}-{what}-{}.eml", s.id, message.id))))
 }
@@ -212,6 +219,7 @@ fn render(
         MessageKind::StudentCancelled | MessageKind::TutorCancelled => {
             format!("Session cancelled: {} with {}, {date}", course.title, other.name)
         }
+        MessageKind::StudentRefunded | MessageKind::Refund => format!("Payment refunded: {} with {}, {date}", course.title, tutor.name),
     };
     let opening = match kind {
         MessageKind::StudentConfirmation => "Your session is booked.".to_owned(),
@@ -219,6 +227,9 @@ fn render(
         MessageKind::Reminder => "A reminder of your upcoming session.".to_owned(),
         MessageKind::StudentRescheduled => "Your session has moved to a new time.".to_owned(),
         MessageKind::TutorRescheduled => format!("{} moved their session with you to a new time.", student.name),
+        MessageKind::StudentRefunded | MessageKind::Refund => {
+            "Your payment arrived after this time's hold had ended and someone else had booked it, so the session is not booked and your payment was refunded in full.".to_owned()
+        }
         _ if by_reader => "You cancelled this session.".to_owned(),
         MessageKind::StudentCancelled => format!("{} cancelled your session. It does not count against your sessions.", tutor.name),
         _ => format!("{} cancelled their session with you. The time is free again.", student.name),
@@ -246,7 +257,7 @@ fn render(
     if !s.note.is_empty() {
         facts.push(("Note", s.note.clone()));
     }
-    let cancelled = s.status == SessionStatus::Cancelled;
+    let cancelled = matches!(s.status, SessionStatus::Cancelled | SessionStatus::Expired);
     if let Some(room) = s.video_url.as_ref().filter(|_| !cancelled) {
         facts.push(("Video room", room.clone()));
     }
@@ -294,7 +305,8 @@ fn render(
     let to = Mailbox::new(Some(reader.name.clone()), reader.email.parse().map_err(|e| format!("{}: {e}", reader.email))?);
     let builder = Message::builder().from(context.from.clone()).to(to).subject(subject);
     let body = MultiPart::alternative_plain_html(text, html);
-    if kind == MessageKind::Reminder {
+    // A reminder changes no calendar; a refunded session was never on one.
+    if matches!(kind, MessageKind::Reminder | MessageKind::StudentRefunded | MessageKind::Refund) {
         return builder.multipart(body).map_err(|e| e.to_string());
     }
     let organizer = context.from.email.to_string();

@@ -1,6 +1,7 @@
 //! Services: what the app knows and does, each module one thing. Server only; they return
 //! wire types (`dto`) and typed errors, and know nothing of the UI or of routing (they read
 //! only what the HTTP shell put into a request: headers, its extensions).
+pub mod allowance;
 pub mod analytics;
 pub mod auth;
 pub mod availability;
@@ -20,6 +21,7 @@ pub mod input;
 pub mod login_limits;
 pub mod mail;
 pub mod outbox;
+pub mod payments;
 pub mod presentation;
 pub mod profile;
 pub mod queries;
@@ -30,6 +32,7 @@ pub mod schedule_later;
 pub mod seed;
 pub mod settings;
 pub mod state;
+pub mod stripe;
 pub mod teaching;
 pub mod time_off;
 pub mod timezones;

@@ -68,6 +68,16 @@ pub async fn enqueue_change(
     insert(txn, changed, messages, now).await
 }
 
+/// A full refund of the session's payment, and, when `tell_student`, the email saying why (a
+/// cancel's own email already says the session is cancelled).
+pub async fn enqueue_refund(txn: &impl ConnectionTrait, s: &session::Model, tell_student: bool, now: DateTime<Utc>) -> Result<(), DbErr> {
+    let mut rows = vec![(MessageKind::Refund, 0, now)];
+    if tell_student {
+        rows.push((MessageKind::StudentRefunded, 0, now));
+    }
+    insert(txn, s, rows, now).await
+}
+
 /// The student's reminders of the session's time, if they asked for them.
 fn reminders(s: &session::Model, leads: &[u32], now: DateTime<Utc>) -> Vec<(MessageKind, i32, DateTime<Utc>)> {
     if !s.reminders {
@@ -103,10 +113,22 @@ async fn insert(
     Ok(())
 }
 
-/// Messages due and claimed by no live worker, oldest first; failed ones (out of attempts)
-/// are not due again.
-pub async fn due(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Vec<outbox::Model>, DbErr> {
+/// Which worker asks for due rows: the mail worker sends emails, the payments worker refunds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Worker {
+    Mail,
+    Payments,
+}
+
+/// Rows due for `worker` and claimed by no live worker, oldest first; failed ones (out of
+/// attempts) are not due again.
+pub async fn due(db: &impl ConnectionTrait, worker: Worker, now: DateTime<Utc>) -> Result<Vec<outbox::Model>, DbErr> {
+    let kind = match worker {
+        Worker::Mail => outbox::Column::Kind.ne(MessageKind::Refund),
+        Worker::Payments => outbox::Column::Kind.eq(MessageKind::Refund),
+    };
     outbox::Entity::find()
+        .filter(kind)
         .filter(outbox::Column::SentAt.is_null())
         .filter(outbox::Column::Attempts.lt(MAX_ATTEMPTS))
         .filter(outbox::Column::SendAfter.lte(now))

@@ -29,6 +29,7 @@ pub fn course_summary(course: &course::Model) -> CourseSummary {
         title: course.title.clone(),
         session_minutes: course.session_minutes,
         sessions_included: course.sessions_included,
+        session_price: course.session_price_cents.map(|cents| super::allowance::money(cents, &course.currency)),
     }
 }
 

@@ -36,6 +36,8 @@ struct CourseSeed {
     title: &'static str,
     minutes: i32,
     included: i32,
+    /// US cents per session beyond those included.
+    price_cents: i32,
     description: &'static str,
 }
 
@@ -44,18 +46,21 @@ const COURSES: &[CourseSeed] = &[
         title: "Algebra I",
         minutes: 60,
         included: 8,
+        price_cents: 2500,
         description: "Linear equations, inequalities, functions and graphs, taught by students who aced it last year.",
     },
     CourseSeed {
         title: "Conversational Spanish",
         minutes: 30,
         included: 12,
+        price_cents: 1500,
         description: "Short, friendly conversation practice to build fluency and confidence.",
     },
     CourseSeed {
         title: "Intro to Python",
         minutes: 45,
         included: 6,
+        price_cents: 2000,
         description: "Variables, loops, functions and your first small programs.",
     },
 ];
@@ -202,6 +207,8 @@ pub async fn seed(db: &DatabaseConnection, video: &dyn VideoProvider, now: DateT
             description: Set(c.description.into()),
             session_minutes: Set(c.minutes),
             sessions_included: Set(c.included),
+            session_price_cents: Set(Some(c.price_cents)),
+            currency: Set("usd".into()),
             ..Default::default()
         }
         .insert(&txn)

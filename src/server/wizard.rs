@@ -4,6 +4,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 
 use super::{
+    allowance::{allowance, money, Charge},
     analytics::{Analytics, Event},
     availability::{check_start, slot_view, CourseCalendars, Proposal, Scope},
     bookable::{bookable_for, Bookable},
@@ -20,10 +21,10 @@ use super::{
 use crate::{
     dto::{
         booking::{BookingPage, MovingSession},
-        wizard::{ConfirmView, DayTimes, MonthDays, MovingFrom},
+        wizard::{ConfirmView, Cost, DayTimes, MonthDays, MovingFrom},
         StId,
     },
-    entities::{session, student_teacher, user, Actor},
+    entities::{course, session, student_teacher, user, Actor},
     error::{AppError, Subject},
     slots::SlotResult,
     urls::{EntryPage, StepLinks},
@@ -268,9 +269,38 @@ pub async fn confirm_view(
         tutor_time,
         timezone_label: timezone_label(&student.timezone),
         idempotency_key: new_idempotency_key(),
+        cost: match &b.moving {
+            Some(_) => None,
+            None => Some(cost(db, student, &b.course).await?),
+        },
         moving: match &b.moving {
             Some(s) => Some(moving_from(db, defaults, s, viewer, now).await?),
             None => None,
+        },
+    })
+}
+
+/// What booking one more session of `course` costs the student, in the confirm step's words.
+async fn cost(db: &impl ConnectionTrait, student: &user::Model, course: &course::Model) -> Result<Cost, AppError> {
+    let allowance = allowance(db, student.id, course).await?;
+    Ok(match Charge::for_next(&allowance, course) {
+        Charge::Included if course.session_price_cents.is_none() => Cost { paid: false, text: "Included in your course.".into() },
+        Charge::Included => {
+            let after = allowance.left - 1;
+            let text = match after {
+                0 => "Included in your course: this is your last included session.".to_owned(),
+                1 => "Included in your course: 1 session left after this one.".to_owned(),
+                n => format!("Included in your course: {n} sessions left after this one."),
+            };
+            Cost { paid: false, text }
+        }
+        Charge::Paid { amount_cents, currency } => Cost {
+            paid: true,
+            text: format!(
+                "{}: you have used the {} sessions your course includes. You pay by card on the next screen.",
+                money(amount_cents, &currency),
+                allowance.included
+            ),
         },
     })
 }

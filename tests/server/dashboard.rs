@@ -14,7 +14,10 @@ async fn dashboard_lists_courses_and_upcoming_sessions_in_the_students_zone(back
     assert_eq!(d.student_name, "Maya Chen");
     let titles: Vec<&str> = d.courses.iter().map(|c| c.course.title.as_str()).collect();
     assert_eq!(titles, ["Algebra I", "Conversational Spanish"]);
-    assert_eq!(d.courses[0].sessions_booked, 1);
+    // One seeded session of Algebra I's eight; past them, $25.00 each.
+    let algebra = &d.courses[0];
+    assert_eq!((algebra.allowance.used, algebra.allowance.left), (1, 7));
+    assert_eq!(algebra.allowance.words(algebra.course.session_price.as_deref()), "7 of 8 included sessions left, then $25.00 each");
     assert_eq!(d.upcoming.len(), 1);
     let session = &d.upcoming[0];
     assert_eq!((session.course_title.as_str(), session.teacher_name.as_str()), ("Algebra I", "Tom Walker"));

@@ -58,8 +58,12 @@ fn ConfirmForm(view: ConfirmView, links: StepLinks, error: Option<AppError>) -> 
         .into_any(),
         None => {
             let note_label = format!("Note for {} (optional)", view.teacher.name);
+            let paid = view.cost.as_ref().is_some_and(|c| c.paid);
             view! {
-                <PostForm action=BookSession::PATH label="Book Session" busy_label="Booking…" button_class="btn btn-primary btn-block book-button" form_class="confirm-form stack">
+                {view.cost.clone().map(|cost| view! {
+                    <p class=if cost.paid { "cost cost-paid" } else { "cost" } id="cost">{cost.text}</p>
+                })}
+                <PostForm action=BookSession::PATH label=if paid { "Continue to Payment" } else { "Book Session" } busy_label="Booking…" button_class="btn btn-primary btn-block book-button" form_class="confirm-form stack">
                     <input type="hidden" name="st_id" value=view.teacher.st_id.to_string()/>
                     <input type="hidden" name="start" value=view.start.clone()/>
                     <input type="hidden" name="idempotency_key" value=view.idempotency_key.clone()/>
@@ -93,7 +97,7 @@ fn booking_error(error: AppError, course_id: i32) -> impl IntoView {
         }
         .into_any(),
         AppError::InvalidInput { message, .. } => view! { <p class="panel panel-error" role="alert">{message}</p> }.into_any(),
-        e @ (AppError::AlreadyCancelled | AppError::AlreadyStarted) => {
+        e @ (AppError::AlreadyCancelled | AppError::AlreadyStarted | AppError::TooManyUpcoming | AppError::PaymentUnavailable) => {
             view! { <p class="panel panel-error" role="alert">{e.to_string()}</p> }.into_any()
         }
         _ => view! { <p class="panel panel-error" role="alert">"Unable to book. Please try again."</p> }.into_any(),
