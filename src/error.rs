@@ -212,7 +212,7 @@ impl AppError {
 
 /// The refusals of a single field the app makes, exactly as it words them: what an error's
 /// code in a URL can stand for (`AppError::url_code`). A test keeps it in step with the code.
-const FIELD_REFUSALS: [(&str, &str); 26] = [
+const FIELD_REFUSALS: [(&str, &str); 27] = [
     ("course_id", "Choose a course to book."),
     ("date", "Expected a date such as 2026-12-01."),
     ("email", "Enter a valid email address."),
@@ -239,6 +239,7 @@ const FIELD_REFUSALS: [(&str, &str); 26] = [
     ("to", "Expected a date such as 2026-12-01."),
     ("to", "One entry of time off can last at most a year."),
     ("to", "The last day off cannot be before the first."),
+    ("token", "Enter your card details."),
 ];
 
 /// What a field refusal whose words are not in [`FIELD_REFUSALS`] says after a round trip.

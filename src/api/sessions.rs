@@ -3,7 +3,10 @@
 use leptos::prelude::*;
 
 use crate::{
-    dto::sessions::{ChangedSession, SessionView},
+    dto::{
+        sessions::{ChangedSession, SessionView},
+        wizard::PaymentAnswer,
+    },
     error::AppError,
 };
 
@@ -14,7 +17,24 @@ pub async fn load_session(session_id: i32) -> Result<SessionView, AppError> {
         request::{app_state, require_user},
     };
     let (state, viewer) = (app_state()?, require_user()?);
-    booked::session_view(&state.db, &state.settings.booking, &viewer, session_id, chrono::Utc::now()).await
+    let settings = &state.settings;
+    booked::session_view(&state.db, (&settings.booking, &settings.payments), &viewer, session_id, chrono::Utc::now()).await
+}
+
+/// Pays for the student's session awaiting payment with the card a Stripe.js token stands for
+/// (docs/booking-contract.md §8). Answers whether the card asks the student to confirm first;
+/// the session is booked once Stripe says the payment succeeded.
+#[server(endpoint = "pay_session")]
+pub async fn pay_session(session_id: i32, token: String) -> Result<PaymentAnswer, AppError> {
+    use crate::server::{
+        payments::{pay, Paid},
+        request::{app_state, require_student},
+    };
+    let (state, student) = (app_state()?, require_student()?);
+    Ok(match pay(&state, &student, session_id, &token, chrono::Utc::now()).await? {
+        Paid::Done => PaymentAnswer { authenticate: None },
+        Paid::Authenticate { client_secret } => PaymentAnswer { authenticate: Some(client_secret) },
+    })
 }
 
 /// Cancels a session, by its student or its Student-Teacher. A plain form post goes on to the

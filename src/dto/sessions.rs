@@ -25,6 +25,25 @@ pub enum SessionState {
         /// Cancelled by the student too close to the start: the session counts as used.
         late: bool,
     },
+    /// Booked beyond the course's included sessions, its time held until it is paid.
+    AwaitingPayment(PaymentStep),
+    /// Its payment was declined or never came (or came after its time was taken, and was
+    /// refunded): not booked.
+    Unpaid,
+}
+
+/// The payment step of a session awaiting payment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaymentStep {
+    /// "$25.00"
+    pub amount: String,
+    /// The hold's end on the viewer's clock: "3:45 PM EST".
+    pub held_until: String,
+    /// The same instant, RFC 3339, for the page's countdown.
+    pub expires_at: String,
+    /// Stripe.js's key and address; none where this server takes no payments.
+    pub publishable_key: Option<String>,
+    pub js_url: String,
 }
 
 /// What a change made now means under the cancellation policy.

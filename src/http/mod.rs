@@ -7,6 +7,7 @@ mod security;
 mod serve;
 mod session;
 mod status;
+mod webhooks;
 
 pub use serve::{prepare, serve};
 
@@ -56,6 +57,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(|| async { "ok" }))
         .route("/sessions/{session_id}/calendar", get(calendar::download))
+        .route("/webhooks/stripe", axum::routing::post(webhooks::stripe))
         .nest_service("/pkg", static_bundle(&state.leptos_options))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
@@ -69,7 +71,7 @@ pub fn router(state: AppState) -> Router {
         // The largest body we take is a booking with a 1,000-character note: a few KB.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(middleware::map_response(revalidate_pages))
-        .layer(middleware::map_response_with_state(state.settings.server.secure_cookies, security::headers))
+        .layer(middleware::map_response_with_state(security::AnswerHeaders::new(&state.settings), security::headers))
         // Compresses what is made per request (pages, server-function answers); the bundle
         // is served precompressed and passes through untouched. A low level, because brotli's
         // default costs far more time per page than the bytes it saves (BENCHMARKS.md).

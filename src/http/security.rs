@@ -14,38 +14,74 @@ use crate::{error::AppError, server::config::Settings};
 /// The Content-Security-Policy: scripts only from this site or, on a page, inline with that
 /// response's nonce (Leptos puts it on the hydration script it writes); wasm compiled from our
 /// bundle, no plugins, no framing, forms posted only here. Inline `style` attributes stay
-/// allowed: the avatars' colours are one, and styles cannot run code.
-fn security_policy(nonce: Option<&str>) -> String {
+/// allowed: the avatars' colours are one, and styles cannot run code. Where payments are on,
+/// Stripe.js may load from its origin, frame its card fields and call Stripe's API.
+fn security_policy(nonce: Option<&str>, stripe: Option<&StripeOrigins>) -> String {
     let inline = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    let (script, frame, connect) = match stripe {
+        Some(o) => (format!(" {}", o.js), format!("frame-src {} https://hooks.stripe.com; ", o.js), format!(" {} {}", o.js, o.api)),
+        None => Default::default(),
+    };
     format!(
-        "default-src 'self'; script-src 'self'{inline} 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
-         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+        "default-src 'self'; script-src 'self'{inline}{script} 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; connect-src 'self'{connect}; {frame}object-src 'none'; base-uri 'none'; form-action 'self'; \
          frame-ancestors 'none'"
     )
+}
+
+/// Where Stripe.js and Stripe's API live, as CSP sources.
+struct StripeOrigins {
+    js: String,
+    api: String,
+}
+
+impl StripeOrigins {
+    fn of(settings: &Settings) -> Option<Self> {
+        let payments = &settings.payments;
+        payments.stripe_publishable_key.as_ref()?;
+        let origin = |url: &str| {
+            let uri = url.parse::<http::Uri>().ok()?;
+            Some(format!("{}://{}", uri.scheme_str()?, uri.authority()?))
+        };
+        Some(Self { js: origin(&payments.stripe_js_url)?, api: origin(&payments.stripe_api_base)? })
+    }
 }
 
 /// leptos_axum makes a nonce for every page it renders; the policy that names it goes with
 /// the page's response.
 pub fn send_page_policy() {
     let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) else { return };
-    if let Ok(policy) = HeaderValue::from_str(&security_policy(Some(&nonce))) {
+    let stripe = use_context::<crate::server::state::AppState>().and_then(|state| StripeOrigins::of(&state.settings));
+    if let Ok(policy) = HeaderValue::from_str(&security_policy(Some(&nonce), stripe.as_ref())) {
         response.insert_header(header::CONTENT_SECURITY_POLICY, policy);
+    }
+}
+
+/// What [`headers`] adds to every answer, made once from the settings.
+#[derive(Clone)]
+pub struct AnswerHeaders {
+    https: bool,
+    policy_without_nonce: HeaderValue,
+}
+
+impl AnswerHeaders {
+    pub fn new(settings: &Settings) -> Self {
+        let policy = security_policy(None, StripeOrigins::of(settings).as_ref());
+        Self { https: settings.server.secure_cookies, policy_without_nonce: HeaderValue::from_str(&policy).expect("a valid header") }
     }
 }
 
 /// Headers every answer carries: no framing (clickjacking), no MIME sniffing, no full URLs
 /// (which hold booking details) sent to other sites, and HTTPS-only once cookies are.
-pub async fn headers(State(https): State<bool>, mut response: Response) -> Response {
+pub async fn headers(State(answer): State<AnswerHeaders>, mut response: Response) -> Response {
     let headers = response.headers_mut();
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     // A page carries the policy with its nonce; any other answer the same policy without one
-    // (no inline script runs), made once.
-    static WITHOUT_NONCE: std::sync::LazyLock<HeaderValue> =
-        std::sync::LazyLock::new(|| HeaderValue::from_str(&security_policy(None)).expect("a valid header"));
-    headers.entry(header::CONTENT_SECURITY_POLICY).or_insert_with(|| WITHOUT_NONCE.clone());
+    // (no inline script runs).
+    headers.entry(header::CONTENT_SECURITY_POLICY).or_insert_with(|| answer.policy_without_nonce.clone());
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
-    if https {
+    if answer.https {
         headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     }
     response
@@ -112,10 +148,15 @@ mod tests {
 
     #[test]
     fn inline_scripts_need_the_nonce() {
-        let policy = security_policy(Some("abc123"));
+        let policy = security_policy(Some("abc123"), None);
         assert!(policy.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval';"), "{policy}");
         assert!(!policy.contains("script-src 'self' 'unsafe-inline'") && policy.contains("frame-ancestors 'none'"));
         assert!(HeaderValue::from_str(&policy).is_ok(), "one header line");
-        assert!(security_policy(None).contains("script-src 'self' 'wasm-unsafe-eval';"), "without a nonce, no inline script");
+        assert!(security_policy(None, None).contains("script-src 'self' 'wasm-unsafe-eval';"), "without a nonce, no inline script");
+        let stripe = StripeOrigins { js: "https://js.stripe.com".into(), api: "https://api.stripe.com".into() };
+        let paying = security_policy(None, Some(&stripe));
+        assert!(paying.contains("script-src 'self' https://js.stripe.com 'wasm-unsafe-eval';"), "{paying}");
+        assert!(paying.contains("connect-src 'self' https://js.stripe.com https://api.stripe.com;"), "{paying}");
+        assert!(paying.contains("frame-src https://js.stripe.com https://hooks.stripe.com;"), "{paying}");
     }
 }

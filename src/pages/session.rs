@@ -6,15 +6,15 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::sessions::{load_session, CancelSession},
+    api::sessions::{load_session, CancelSession, PaySession},
     components::{
         error_panel::ErrorPanel,
         post_form::{use_form_error, FormError, PostForm},
         session_summary::SessionSummary,
         use_resource_by_id,
     },
-    dto::sessions::{Party, SessionState, SessionView},
-    error::Subject,
+    dto::sessions::{Party, PaymentStep, SessionState, SessionView},
+    error::{AppError, Subject},
 };
 
 /// Which of the session's pages: they differ in their heading and what they lead to.
@@ -63,6 +63,8 @@ fn SessionDetails(s: SessionView, screen: Screen, moved: bool) -> impl IntoView 
     let room_open = matches!(s.state, SessionState::Scheduled | SessionState::Started);
     let (icon, heading) = match (&s.state, screen) {
         (SessionState::Cancelled { .. }, _) => ("✕", "Session cancelled"),
+        (SessionState::AwaitingPayment(_), _) => ("$", "Pay to book your session"),
+        (SessionState::Unpaid, _) => ("✕", "Session not booked"),
         (SessionState::Started, _) => ("●", "Session under way"),
         (SessionState::Ended, _) => ("✓", "Session over"),
         (_, Screen::Booked) => ("✓", "Session Booked!"),
@@ -70,6 +72,12 @@ fn SessionDetails(s: SessionView, screen: Screen, moved: bool) -> impl IntoView 
         _ => ("●", "Your session"),
     };
     let state_note = match &s.state {
+        SessionState::AwaitingPayment(step) => Some(view! { <PaymentPanel step=step.clone() session_id=s.session_id/> }.into_any()),
+        SessionState::Unpaid => Some(view! {
+            <div class="panel" role="status">
+                <p>"Its payment did not go through while the time was held, so the time was released. If a payment arrived too late, it has been refunded in full."</p>
+            </div>
+        }.into_any()),
         SessionState::Cancelled { by, reason, late } => {
             let used = (*late && s.party == Party::Student).then_some(" It was cancelled late, so it counts as one of your sessions.");
             Some(view! {
@@ -77,14 +85,14 @@ fn SessionDetails(s: SessionView, screen: Screen, moved: bool) -> impl IntoView 
                     <p>{format!("{by} cancelled this session.")}{used}</p>
                     {reason.clone().map(|r| view! { <p class="muted">{format!("Reason: {r}")}</p> })}
                 </div>
-            })
+            }.into_any())
         }
         _ => None,
     };
     let session_id = s.session_id;
     let home = if s.party == Party::Student { "/dashboard" } else { "/teach" };
     view! {
-        <section class=if cancelled { "confirmation is-cancelled" } else { "confirmation" } aria-labelledby="session-title">
+        <section class=if cancelled || s.state == SessionState::Unpaid { "confirmation is-cancelled" } else { "confirmation" } aria-labelledby="session-title">
             <div class="confirmation-icon" aria-hidden="true">{icon}</div>
             <h1 id="session-title" tabindex="-1">{heading}</h1>
             {state_note}
@@ -184,4 +192,30 @@ fn CancelForm(s: SessionView, error: Signal<Option<crate::error::AppError>>) -> 
             {body}
         </section>
     }
+}
+
+/// The payment step: the amount, the hold's end, and the card field that `/payment.js` mounts
+/// with Stripe.js. Without JavaScript it says so, and the hold's end is the honest countdown.
+#[component]
+fn PaymentPanel(step: PaymentStep, session_id: i32) -> impl IntoView {
+    let error = use_form_error(PaySession::PATH);
+    let held = format!("This time is held for you until {}.", step.held_until);
+    let Some(key) = step.publishable_key.clone() else {
+        return view! { <p class="panel panel-error" role="alert">{AppError::PaymentUnavailable.to_string()}</p> }.into_any();
+    };
+    view! {
+        <div class="payment-step stack" data-session=session_id data-key=key data-js=step.js_url.clone() data-expires=step.expires_at.clone()>
+            <p class="panel" role="note">{held}" "<span class="hold-countdown muted"></span></p>
+            <FormError error/>
+            <noscript>
+                <p class="panel panel-warning">{format!("Card payment needs JavaScript. Turn it on and reload this page: your time stays held until {}, and is released after that.", step.held_until)}</p>
+            </noscript>
+            <p id="card-label" class="field-label">"Card details"</p>
+            <div class="card-element" role="group" aria-labelledby="card-label"></div>
+            <p class="payment-status muted" role="status" aria-live="polite"></p>
+            <button type="button" class="btn btn-primary btn-block book-button" disabled>{format!("Pay {}", step.amount)}</button>
+            <p class="muted field-hint">"Payments are handled by Stripe. The session is booked, with its confirmation email, as soon as the payment goes through."</p>
+        </div>
+    }
+    .into_any()
 }

@@ -4,16 +4,17 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::{
+    allowance::money,
     calendar_file::CalendarEntry,
     change_rules::{is_late, participant, was_late},
-    config::BookingDefaults,
+    config::{BookingDefaults, PaymentSettings},
     presentation::session_summary,
     queries::{find_course, student_teacher_of},
     timezones::parse_timezone,
 };
 use crate::{
     dto::{
-        sessions::{ChangeTerms, Party, SessionState, SessionView},
+        sessions::{ChangeTerms, Party, PaymentStep, SessionState, SessionView},
         StId,
     },
     entities::{course, session, session_change, user, Actor, ChangeKind, SessionStatus},
@@ -61,7 +62,7 @@ pub fn calendar_entry<'a>(s: &'a session::Model, title: &'a str) -> CalendarEntr
 /// The session's page, for its student or its Student-Teacher, at `now`.
 pub async fn session_view(
     db: &impl ConnectionTrait,
-    defaults: &BookingDefaults,
+    (defaults, payments): (&BookingDefaults, &PaymentSettings),
     viewer: &user::Model,
     session_id: i32,
     now: DateTime<Utc>,
@@ -73,7 +74,18 @@ pub async fn session_view(
         Actor::Student => (Party::Student, ("Student-Teacher", &seen.tutor)),
         Actor::StudentTeacher => (Party::StudentTeacher, ("Student", &seen.student)),
     };
-    let state = if s.status == SessionStatus::Cancelled {
+    let state = if s.status == SessionStatus::PendingPayment && s.hold_expires_at.is_some_and(|end| end > now) {
+        let end = s.hold_expires_at.unwrap_or(now);
+        SessionState::AwaitingPayment(PaymentStep {
+            amount: money(s.amount_cents.unwrap_or_default(), s.currency.as_deref().unwrap_or("usd")),
+            held_until: end.with_timezone(&zone).format("%-I:%M %p %Z").to_string(),
+            expires_at: end.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            publishable_key: payments.stripe_publishable_key.clone(),
+            js_url: payments.stripe_js_url.clone(),
+        })
+    } else if matches!(s.status, SessionStatus::PendingPayment | SessionStatus::Expired) {
+        SessionState::Unpaid
+    } else if s.status == SessionStatus::Cancelled {
         let cancel = session_change::Entity::find()
             .filter(session_change::Column::SessionId.eq(s.id))
             .filter(session_change::Column::Kind.eq(ChangeKind::Cancelled))

@@ -78,6 +78,15 @@ pub async fn enqueue_refund(txn: &impl ConnectionTrait, s: &session::Model, tell
     insert(txn, s, rows, now).await
 }
 
+/// The session's refund, made or still owed.
+pub async fn find_refund(db: &impl ConnectionTrait, session_id: i32) -> Result<Option<outbox::Model>, DbErr> {
+    outbox::Entity::find()
+        .filter(outbox::Column::SessionId.eq(session_id))
+        .filter(outbox::Column::Kind.eq(MessageKind::Refund))
+        .one(db)
+        .await
+}
+
 /// The student's reminders of the session's time, if they asked for them.
 fn reminders(s: &session::Model, leads: &[u32], now: DateTime<Utc>) -> Vec<(MessageKind, i32, DateTime<Utc>)> {
     if !s.reminders {

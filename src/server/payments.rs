@@ -199,6 +199,8 @@ pub async fn settle(
     let hold_live = s.hold_expires_at.is_some_and(|end| end > now);
     let settled = match (outcome, s.status) {
         (Outcome::Succeeded, SessionStatus::PendingPayment) if hold_live => schedule(state, &txn, &s, now).await?,
+        // Already refunded: the outcome was applied before.
+        (Outcome::Succeeded, SessionStatus::Expired) if refund_owed(&txn, &s).await? => Settled::Unchanged,
         (Outcome::Succeeded, SessionStatus::PendingPayment | SessionStatus::Expired) => {
             if time_still_free(state, &txn, &s, now).await? {
                 schedule(state, &txn, &s, now).await?
@@ -235,6 +237,11 @@ pub async fn settle(
         state.mail.wake();
     }
     Ok(settled)
+}
+
+async fn refund_owed(txn: &impl ConnectionTrait, s: &session::Model) -> Result<bool, AppError> {
+    let refund = outbox::find_refund(txn, s.id).await?;
+    Ok(refund.is_some())
 }
 
 /// Whether the session's time could be booked now as it was, by the same engine.

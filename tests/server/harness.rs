@@ -154,6 +154,16 @@ impl TestApp {
         Self::start((*self.state.settings).clone(), self.state.leptos_options.clone(), self._db_guard.clone(), self.mail_dir.clone()).await
     }
 
+    /// Serves the app on a port of its own, for peers that call it over HTTP (Stripe's
+    /// webhooks); answers its address.
+    pub async fn listen(&self) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let app = self.router.clone().into_make_service_with_connect_info::<std::net::SocketAddr>();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        format!("http://{addr}")
+    }
+
     /// Runs `request` and returns what it answered with the SQL of the queries it made.
     pub async fn counting_queries<T>(&self, request: impl std::future::Future<Output = T>) -> (T, Vec<String>) {
         let before = self.queries.lock().unwrap().len();

@@ -11,6 +11,7 @@ mod dashboard;
 mod fuzz;
 mod http;
 mod mail;
+mod payments;
 mod profile;
 mod retention;
 mod schedule;
