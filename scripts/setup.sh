@@ -59,6 +59,16 @@ if [[ "$(wasm-opt --version 2>/dev/null || true)" != *"version ${BINARYEN_VERSIO
   npm install --prefix .tools --no-audit --no-fund --loglevel=error "binaryen@$BINARYEN_VERSION"
 fi
 
+# A local server that speaks Stripe's API (PyPI localstripe, GPL-3.0): a test and demo tool
+# only, never part of the app. run.sh starts it so that paying for a session works without a
+# Stripe account; the payment tests run against it.
+LOCALSTRIPE_VERSION=1.15.10
+if ! .tools/venv/bin/python -c "import importlib.metadata as m, sys; sys.exit(m.version('localstripe') != '$LOCALSTRIPE_VERSION')" 2>/dev/null; then
+  log "installing localstripe $LOCALSTRIPE_VERSION (a local Stripe test server)"
+  [[ -x .tools/venv/bin/python ]] || python3 -m venv .tools/venv
+  .tools/venv/bin/pip install --quiet --disable-pip-version-check "localstripe==$LOCALSTRIPE_VERSION"
+fi
+
 if $want_test; then
   if [[ ! -x /usr/bin/chromium ]]; then
     log "installing Chromium for the end-to-end tests"
@@ -72,7 +82,7 @@ if $want_test; then
   AIOSMTPD_VERSION=1.4.6
   if ! .tools/venv/bin/python -c "import aiosmtpd, sys; sys.exit(aiosmtpd.__version__ != '$AIOSMTPD_VERSION')" 2>/dev/null; then
     log "installing aiosmtpd $AIOSMTPD_VERSION (SMTP server for the mail tests)"
-    python3 -m venv .tools/venv
+    [[ -x .tools/venv/bin/python ]] || python3 -m venv .tools/venv
     .tools/venv/bin/pip install --quiet --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
   fi
 fi
