@@ -6,6 +6,9 @@
 // a refusal is shown by reloading with its code, as a form posted without JavaScript is.
 (() => {
   'use strict';
+  // Loaded by the page and, after a navigation, by the wasm: set up once.
+  if (window.paymentGlue) return;
+  window.paymentGlue = true;
   const started = new WeakSet();
 
   const post = async (endpoint, fields) => {

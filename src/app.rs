@@ -36,8 +36,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // Islands: only the interactive parts hydrate; the islands router fetches the
                 // next page's HTML and patches it in, so links and forms stay client-side.
                 <HydrationScripts options islands=true islands_router=true/>
-                // The payment step's glue to Stripe.js; it does nothing on other pages.
-                <script src="/payment.js" defer nonce=leptos::nonce::use_nonce()></script>
                 <MetaTags/>
             </head>
             <body>

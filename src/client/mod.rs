@@ -110,6 +110,7 @@ fn after_navigation(navigating: Rc<Navigation>, grid_focus: date_grid::PendingFo
                 }
             }
         }
+        load_payment_glue();
         // Keyboard and screen-reader users continue from the new content: the wizard's step
         // heading where there is one, else the page's main region.
         // A month opened from the grid keeps focus in the grid, on the day the key moved to.
@@ -135,6 +136,18 @@ fn after_navigation(navigating: Rc<Navigation>, grid_focus: date_grid::PendingFo
         let _ = observer.observe_with_options(&body, &options);
     }
     on_change.forget(); // observes for the page's lifetime
+}
+
+/// Scripts in a patched page do not run: when a navigation brings the payment step, its glue
+/// to Stripe.js (`/payment.js`, which sets itself up once) is loaded here.
+fn load_payment_glue() {
+    let doc = document();
+    if doc.query_selector(".payment-step").ok().flatten().is_none() {
+        return;
+    }
+    let (Ok(script), Some(body)) = (doc.create_element("script"), doc.body()) else { return };
+    let _ = script.set_attribute("src", "/payment.js");
+    let _ = body.append_child(&script);
 }
 
 /// A textarea with `data-count="ID"` keeps the element `ID` saying how many characters are left.

@@ -215,6 +215,8 @@ fn PaymentPanel(step: PaymentStep, session_id: i32) -> impl IntoView {
             <p class="payment-status muted" role="status" aria-live="polite"></p>
             <button type="button" class="btn btn-primary btn-block book-button" disabled>{format!("Pay {}", step.amount)}</button>
             <p class="muted field-hint">"Payments are handled by Stripe. The session is booked, with its confirmation email, as soon as the payment goes through."</p>
+            // Runs when the page loads whole; after a navigation, `client` loads it.
+            <script src="/payment.js" defer nonce=leptos::nonce::use_nonce()></script>
         </div>
     }
     .into_any()
