@@ -1,4 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
+import { port, smtpPort, stripePort, STRIPE_URL, STRIPE_WEBHOOK_SECRET } from './ports';
 
 // Debian's Chromium: Playwright's own browser download is not reachable from here.
 const launchOptions = {
@@ -8,8 +9,8 @@ const launchOptions = {
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
   ],
 };
-const port = Number(process.env.E2E_PORT ?? 3100);
-const smtpPort = port + 25;
+
+const desktop = { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 860 } };
 
 export default defineConfig({
   testDir: './tests',
@@ -19,10 +20,19 @@ export default defineConfig({
   reporter: [['list']],
   use: { baseURL: `http://127.0.0.1:${port}`, trace: 'off' },
   projects: [
-    { name: 'desktop', use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 860 }, launchOptions } },
-    { name: 'phone', use: { ...devices['Pixel 7'], launchOptions } },
+    { name: 'desktop', testIgnore: /payment\.spec/, use: { ...desktop, launchOptions } },
+    { name: 'phone', testIgnore: /payment\.spec/, use: { ...devices['Pixel 7'], launchOptions } },
+    // Paying uses up a student's included sessions, which other specs count on: it runs last.
+    { name: 'payment-desktop', testMatch: /payment\.spec/, dependencies: ['desktop', 'phone'], use: { ...desktop, launchOptions } },
+    { name: 'payment-phone', testMatch: /payment\.spec/, dependencies: ['payment-desktop'], use: { ...devices['Pixel 7'], launchOptions } },
   ],
   webServer: [{
+    command: `exec .tools/venv/bin/localstripe --port ${stripePort} --from-scratch`,
+    cwd: '..',
+    port: stripePort,
+    reuseExistingServer: false,
+    timeout: 30_000,
+  }, {
     // A real SMTP server (aiosmtpd, from scripts/setup.sh --test) keeping what it receives in
     // a Maildir that the specs read.
     command: `rm -rf target/e2e-smtp && mkdir -p target/e2e-smtp && exec .tools/venv/bin/python -m aiosmtpd -n -l 127.0.0.1:${smtpPort} -c aiosmtpd.handlers.Mailbox target/e2e-smtp/box`,
@@ -46,6 +56,11 @@ export default defineConfig({
       BOOKING_FREE_CANCEL_HOURS: '480',
       // The specs book many sessions for the same few students.
       BOOKING_MAX_UPCOMING_SESSIONS: '1000',
+      BOOKING_STRIPE_SECRET_KEY: 'sk_test_e2e',
+      BOOKING_STRIPE_PUBLISHABLE_KEY: 'pk_test_e2e',
+      BOOKING_STRIPE_WEBHOOK_SECRET: STRIPE_WEBHOOK_SECRET,
+      BOOKING_STRIPE_API_BASE: STRIPE_URL,
+      BOOKING_STRIPE_JS_URL: `${STRIPE_URL}/js.stripe.com/v3/`,
       RUST_LOG: 'warn',
     },
     reuseExistingServer: false,

@@ -1,14 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { expect, hydrated, loginAt, PASSWORD, screenshot, test } from './helpers';
+import { accessible, expect, hydrated, loginAt, PASSWORD, screenshot, test } from './helpers';
 import type { Page } from '@playwright/test';
-
-/** No serious or critical accessibility issue on the page as it stands. */
-async function accessible(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)).toEqual([]);
-}
 
 const steps = (page: Page) => page.getByRole('list', { name: 'Booking steps' }).locator('[aria-current="step"]');
 

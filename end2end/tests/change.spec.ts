@@ -1,16 +1,9 @@
-import AxeBuilder from '@axe-core/playwright';
-
-import { expect, hydrated, loginAt, PASSWORD, screenshot, test } from './helpers';
+import { accessible, expect, hydrated, loginAt, PASSWORD, screenshot, test } from './helpers';
 import type { Page } from '@playwright/test';
 
 // The server runs with a free-cancel window of 20 days (playwright.config.ts): a session on the
 // last days of next month is free to change, one in the next days is late.
 
-async function accessible(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)).toEqual([]);
-}
 
 /** In the date step: goes to next month and picks its `fromEnd`-th open day from the end, then
  * the first time of that day. Other specs book the first open times: these stay clear of them. */

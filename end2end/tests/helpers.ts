@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type Page } from '@playwright/test';
 
 /** Playwright's `test`, failing any test whose page throws (a hydration error, a panic) or
@@ -50,4 +51,14 @@ export async function screenshot(page: Page, name: string, project: string) {
   // The islands router cross-fades pages (view transitions): wait for the new page to settle.
   await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
   await page.screenshot({ path: `screenshots/${project}-${name}.png`, fullPage: true });
+}
+
+/** No serious or critical axe-core violation on the page as it is now, outside `exclude` (a
+ * third party's markup, such as a fake Stripe card field). */
+export async function accessible(page: Page, exclude?: string) {
+  const axe = new AxeBuilder({ page });
+  if (exclude) axe.exclude(exclude);
+  const { violations } = await axe.analyze();
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)).toEqual([]);
 }

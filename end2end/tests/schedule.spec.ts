@@ -1,6 +1,4 @@
-import AxeBuilder from '@axe-core/playwright';
-
-import { expect, loginAt, screenshot, test } from './helpers';
+import { accessible, expect, loginAt, screenshot, test } from './helpers';
 import type { Page } from '@playwright/test';
 
 // Priya's booking page (her student_teachers row) and her own login.
@@ -14,11 +12,6 @@ const people: Record<string, { email: string; dayOff: number; booked: number; fa
   phone: { email: 'kenji@student.test', dayOff: 2, booked: 4, farDate: '2099-12-28' },
 };
 
-async function accessible(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)).toEqual([]);
-}
 
 /** Logs out whoever is in and logs `email` in, arriving at `path`. */
 async function as(page: Page, email: string, path: string) {

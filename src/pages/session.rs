@@ -74,6 +74,7 @@ fn SessionDetails(s: SessionView, screen: Screen, moved: bool) -> impl IntoView 
     let state_note = match &s.state {
         SessionState::AwaitingPayment(step) => Some(view! { <PaymentPanel step=step.clone() session_id=s.session_id/> }.into_any()),
         SessionState::Unpaid => Some(view! {
+            <FormError error=use_form_error(PaySession::PATH)/>
             <div class="panel" role="status">
                 <p>"Its payment did not go through while the time was held, so the time was released. If a payment arrived too late, it has been refunded in full."</p>
             </div>
