@@ -2,10 +2,12 @@
 //! on one PostgreSQL database, one on SQLite) take concurrent `book_session` requests from
 //! many students; one process is killed with SIGKILL mid-load and restarted, and unanswered
 //! requests are retried with their idempotency keys, as a browser would. Booked sessions are
-//! then moved and cancelled in races with new bookings and with each other (§7). The database
-//! is then read back: no person may be double-booked, no acknowledged booking or change may be
-//! missing, no session or change may exist that no answer acknowledged, and every answer must
-//! be 200 or 409.
+//! then moved and cancelled in races with new bookings and with each other (§7), and sessions
+//! of a paid course are booked in contention and then paid, declined or abandoned through a
+//! local Stripe server (localstripe, from `scripts/setup.sh --test`; §8). The database is then
+//! read back: no person may be double-booked, no acknowledged booking or change may be missing,
+//! no session or change may exist that no answer acknowledged, every answer must be 200 or 409,
+//! and every payment hold must have ended as its payment went.
 //!
 //!   cargo bench --features ssr --bench booking_load     the full run: 10,000 attempts per engine
 //!   cargo test --features ssr --bench booking_load      the suite's small run of the same code
@@ -32,6 +34,8 @@ use std::{
 use tokio::{sync::Semaphore, task::JoinSet};
 
 const PASSWORD: &str = "load-test-password";
+const STRIPE_KEY: &str = "sk_test_load";
+const WEBHOOK_SECRET: &str = "whsec_load";
 /// Minutes between one tutor's conflict-free starts: a 60-minute session and the 15-minute
 /// buffer fit, on the 30-minute grid.
 const SPACING: i64 = 90;
@@ -46,13 +50,17 @@ struct Size {
     /// Booked sessions changed in races: a move against a new booking of the same time, two
     /// moves of one session, a cancel against a move (two requests each).
     changed: usize,
+    /// Attempts at a few starts of the paid course, each booked one then paid, declined or
+    /// abandoned.
+    paid: usize,
     concurrency: usize,
     /// Tutors, and as many students.
     people: usize,
 }
 
-const FULL: Size = Size { conflict_free: 4_000, conflicting: 4_000, killed: 2_000, changed: 1_500, concurrency: 128, people: 40 };
-const SMALL: Size = Size { conflict_free: 120, conflicting: 160, killed: 120, changed: 60, concurrency: 16, people: 8 };
+const FULL: Size =
+    Size { conflict_free: 4_000, conflicting: 4_000, killed: 2_000, changed: 1_500, paid: 600, concurrency: 128, people: 40 };
+const SMALL: Size = Size { conflict_free: 120, conflicting: 160, killed: 120, changed: 60, paid: 48, concurrency: 16, people: 8 };
 
 fn main() {
     // `cargo bench` passes --bench; `cargo test` runs the target without it.
@@ -129,20 +137,67 @@ impl Database {
     }
 }
 
+/// localstripe, a local server that speaks Stripe's API, for the run's payments.
+struct LocalStripe {
+    url: String,
+    child: Child,
+}
+
+impl LocalStripe {
+    async fn start() -> Self {
+        let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/venv/bin/localstripe");
+        assert!(bin.exists(), "the load harness pays through localstripe: run scripts/setup.sh --test");
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new(bin)
+            .args(["--port", &port.to_string(), "--from-scratch"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start localstripe");
+        let stripe = LocalStripe { url: format!("http://127.0.0.1:{port}"), child };
+        for _ in 0..150 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+                return stripe;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("localstripe did not start on {port}");
+    }
+
+    async fn post(&self, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> serde_json::Value {
+        let res = client.post(format!("{}{path}", self.url)).bearer_auth(STRIPE_KEY).form(form).send().await.unwrap();
+        res.json().await.unwrap_or(serde_json::Value::Null)
+    }
+
+    /// A card token, as Stripe.js makes one in the browser.
+    async fn token(&self, client: &reqwest::Client, number: &str) -> String {
+        let card = [("card[number]", number), ("card[exp_month]", "12"), ("card[exp_year]", "2030"), ("card[cvc]", "123")];
+        self.post(client, "/v1/tokens", &card).await["id"].as_str().expect("a token").to_owned()
+    }
+}
+
+impl Drop for LocalStripe {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// One app server process, as `session-booking serve` runs in production.
 struct Server {
     port: u16,
     database_url: String,
+    stripe_url: String,
     log: std::path::PathBuf,
     child: Child,
 }
 
 impl Server {
-    async fn start(database_url: &str, log_dir: &Path) -> Self {
+    async fn start(database_url: &str, stripe_url: &str, log_dir: &Path) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let log = log_dir.join(format!("server-{port}.log"));
-        let child = spawn(database_url, port, &log);
-        let server = Server { port, database_url: database_url.to_owned(), log, child };
+        let child = spawn(database_url, stripe_url, port, &log);
+        let server = Server { port, database_url: database_url.to_owned(), stripe_url: stripe_url.to_owned(), log, child };
         server.ready().await;
         server
     }
@@ -154,7 +209,7 @@ impl Server {
     }
 
     async fn restart(&mut self) {
-        self.child = spawn(&self.database_url, self.port, &self.log);
+        self.child = spawn(&self.database_url, &self.stripe_url, self.port, &self.log);
         self.ready().await;
     }
 
@@ -177,7 +232,7 @@ impl Drop for Server {
     }
 }
 
-fn spawn(database_url: &str, port: u16, log_path: &Path) -> Child {
+fn spawn(database_url: &str, stripe_url: &str, port: u16, log_path: &Path) -> Child {
     let log = std::fs::OpenOptions::new().create(true).append(true).open(log_path).unwrap();
     Command::new(env!("CARGO_BIN_EXE_session-booking"))
         .arg("serve")
@@ -191,6 +246,12 @@ fn spawn(database_url: &str, port: u16, log_path: &Path) -> Child {
         .env("BOOKING_LOGIN_ATTEMPTS_PER_IP_PER_MINUTE", "1000000")
         // The harness measures the commit, not the per-student cap on upcoming sessions.
         .env("BOOKING_MAX_UPCOMING_SESSIONS", "1000000")
+        .env("BOOKING_STRIPE_SECRET_KEY", STRIPE_KEY)
+        .env("BOOKING_STRIPE_PUBLISHABLE_KEY", "pk_test_load")
+        .env("BOOKING_STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET)
+        .env("BOOKING_STRIPE_API_BASE", stripe_url)
+        // The shortest hold, so that the run sees abandoned holds end.
+        .env("BOOKING_PAYMENT_HOLD_MINUTES", "1")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::from(log.try_clone().unwrap()))
         .stderr(Stdio::from(log))
@@ -205,6 +266,9 @@ struct World {
     /// A tutor and a student that only the raw-insert measurement uses.
     raw_pair: (i32, i32),
     course_id: i32,
+    /// The same tutors in a course that includes no session: every booking is paid.
+    paid_tutors: Vec<i32>,
+    paid_course_id: i32,
 }
 
 async fn build_world(db: &DatabaseConnection, people: usize) -> World {
@@ -221,6 +285,18 @@ async fn build_world(db: &DatabaseConnection, people: usize) -> World {
     .insert(&txn)
     .await
     .unwrap();
+    let paid_course = course::ActiveModel {
+        title: Set("Load Test, paid".into()),
+        description: Set("Sessions the load harness pays for.".into()),
+        session_minutes: Set(60),
+        sessions_included: Set(0),
+        session_price_cents: Set(Some(2000)),
+        currency: Set("usd".into()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .unwrap();
     let person = |name: String, role: Role| user::ActiveModel {
         email: Set(format!("{name}@load.test")),
         name: Set(name),
@@ -231,21 +307,20 @@ async fn build_world(db: &DatabaseConnection, people: usize) -> World {
         created_at: Set(now),
         ..Default::default()
     };
-    let (mut tutors, mut students) = (Vec::new(), Vec::new());
+    let (mut tutors, mut paid_tutors, mut students) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..people {
         let tutor = person(format!("tutor{i}"), Role::Teacher).insert(&txn).await.unwrap();
-        let st = student_teacher::ActiveModel {
+        let teaching = |course_id: i32| student_teacher::ActiveModel {
             user_id: Set(tutor.id),
-            course_id: Set(course.id),
+            course_id: Set(course_id),
             is_active: Set(true),
             bio: Set(String::new()),
             students_taught: Set(0),
             rating: Set(None),
             ..Default::default()
-        }
-        .insert(&txn)
-        .await
-        .unwrap();
+        };
+        let st = teaching(course.id).insert(&txn).await.unwrap();
+        paid_tutors.push(teaching(paid_course.id).insert(&txn).await.unwrap().id);
         for day in 1..=7 {
             availability::ActiveModel {
                 teacher_id: Set(tutor.id),
@@ -260,10 +335,12 @@ async fn build_world(db: &DatabaseConnection, people: usize) -> World {
             .unwrap();
         }
         let student = person(format!("student{i}"), Role::Student).insert(&txn).await.unwrap();
-        enrollment::ActiveModel { student_id: Set(student.id), course_id: Set(course.id), created_at: Set(now), ..Default::default() }
-            .insert(&txn)
-            .await
-            .unwrap();
+        for course_id in [course.id, paid_course.id] {
+            enrollment::ActiveModel { student_id: Set(student.id), course_id: Set(course_id), created_at: Set(now), ..Default::default() }
+                .insert(&txn)
+                .await
+                .unwrap();
+        }
         tutors.push(st.id);
         students.push(student.email);
     }
@@ -271,7 +348,7 @@ async fn build_world(db: &DatabaseConnection, people: usize) -> World {
     let raw_tutor = person("raw-tutor".into(), Role::Teacher).insert(&txn).await.unwrap();
     let raw_student = person("raw-student".into(), Role::Student).insert(&txn).await.unwrap();
     txn.commit().await.unwrap();
-    World { tutors, students, raw_pair: (raw_tutor.id, raw_student.id), course_id: course.id }
+    World { tutors, students, raw_pair: (raw_tutor.id, raw_student.id), course_id: course.id, paid_tutors, paid_course_id: paid_course.id }
 }
 
 async fn login(client: &reqwest::Client, port: u16, email: &str) -> String {
@@ -459,6 +536,8 @@ struct Report {
     unanswered: usize,
     /// Session ids acknowledged to two different attempts.
     shared_acks: usize,
+    holds_unended: usize,
+    payment_mismatches: usize,
 }
 
 /// Conflict-free attempts: attempt `j` books tutor `j % n` for student `j % n`, at the
@@ -515,14 +594,17 @@ async fn run(engine: Engine, size: &Size) -> Report {
     let database = Database::create(&engine).await;
     let logs = tempfile::tempdir().unwrap();
     // The first process migrates; the others start on the migrated schema.
-    let mut servers = vec![Server::start(&database.url, logs.path()).await];
+    let stripe = LocalStripe::start().await;
+    let mut servers = vec![Server::start(&database.url, &stripe.url, logs.path()).await];
     let conn = db::connect(&database.url).await.unwrap();
     let world = build_world(&conn, size.people).await;
     for _ in 1..engine.processes() {
-        servers.push(Server::start(&database.url, logs.path()).await);
+        servers.push(Server::start(&database.url, &stripe.url, logs.path()).await);
     }
     let ports: Vec<u16> = servers.iter().map(|s| s.port).collect();
     let client = reqwest::Client::builder().pool_max_idle_per_host(size.concurrency).build().unwrap();
+    let hook = format!("http://127.0.0.1:{}/webhooks/stripe", ports[0]);
+    stripe.post(&client, "/_config/webhooks/load", &[("url", &hook), ("secret", WEBHOOK_SECRET)]).await;
     let mut cookies = Vec::new();
     for email in &world.students {
         cookies.push(login(&client, ports[0], email).await);
@@ -607,11 +689,117 @@ async fn run(engine: Engine, size: &Size) -> Report {
         _ => None,
     }));
 
-    let report = check(&engine, &conn, &world, all, &changes, raw_inserts_per_s, scenarios).await;
+    // Paid sessions: contested starts of four tutors in the course that includes none. Each
+    // booking holds its time; then a third are paid, a third declined and a third abandoned,
+    // and every hold must end as its payment went.
+    let paid_from = (changes_from + Duration::days(10)).duration_trunc(Duration::days(1)).unwrap();
+    let mut rng = StdRng::seed_from_u64(11);
+    let paid: Vec<Attempt> = (0..size.paid)
+        .map(|j| Attempt {
+            student: rng.gen_range(0..world.students.len()),
+            st_id: world.paid_tutors[rng.gen_range(0..4.min(world.paid_tutors.len()))],
+            start: paid_from + Duration::minutes(SPACING * rng.gen_range(0..6)),
+            key: format!("load-paid-{j:06}"),
+        })
+        .collect();
+    let fired = fire(&client, &ports, &cookies, &booking(&paid), size.concurrency, Default::default()).await;
+    scenarios.push(Scenario::of("paid: held, then paid, declined or abandoned", &fired));
+    let payments = settle_payments(&client, &stripe, &ports, &cookies, &paid, &fired.outcomes, &conn).await;
+    all.extend(paid.into_iter().zip(fired.outcomes));
+
+    let report = check(&engine, &conn, &world, all, &changes, Measured { raw_inserts_per_s, scenarios, payments }).await;
     drop(servers);
     conn.close().await.unwrap();
     database.remove().await;
     report
+}
+
+/// What the run measured on the way, for the report.
+struct Measured {
+    raw_inserts_per_s: f64,
+    scenarios: Vec<Scenario>,
+    payments: Payments,
+}
+
+/// How each booked paid session goes: paid by card, declined, or left to its hold.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Plan {
+    Pay,
+    Decline,
+    Abandon,
+}
+
+/// What the paid scenario found once every hold should have ended.
+#[derive(Default)]
+struct Payments {
+    /// Sessions still awaiting payment after their hold and the worker's next round.
+    holds_unended: usize,
+    /// Sessions whose end does not match their payment (paid but not booked, or not paid and
+    /// not released), and payment answers other than 200 for a good card and 402 for a bad one.
+    mismatches: usize,
+}
+
+/// Pays, declines or abandons each booked paid session as a browser would (a Stripe.js token,
+/// then `pay_session`), then waits for the holds to end and reads how each session ended.
+async fn settle_payments(
+    client: &reqwest::Client,
+    stripe: &LocalStripe,
+    ports: &[u16],
+    cookies: &[String],
+    attempts: &[Attempt],
+    outcomes: &[Outcome],
+    conn: &DatabaseConnection,
+) -> Payments {
+    let mut payments = Payments::default();
+    let mut planned = Vec::new();
+    for (k, (a, id)) in
+        attempts.iter().zip(outcomes).filter_map(|(a, o)| if let Outcome::Booked(id) = o { Some((a, *id)) } else { None }).enumerate()
+    {
+        let plan = [Plan::Pay, Plan::Decline, Plan::Abandon][k % 3];
+        let (card, expected) = match plan {
+            Plan::Pay => ("4242424242424242", 200),
+            Plan::Decline => ("4000000000000341", 402),
+            Plan::Abandon => ("", 0),
+        };
+        if plan != Plan::Abandon {
+            let token = stripe.token(client, card).await;
+            let base = format!("http://127.0.0.1:{}", ports[k % ports.len()]);
+            let res = client
+                .post(format!("{base}/api/pay_session"))
+                .header("Origin", &base)
+                .header("Accept", "application/json")
+                .header("Cookie", &cookies[a.student])
+                .form(&[("session_id", id.to_string()), ("token", token)])
+                .send()
+                .await
+                .unwrap();
+            payments.mismatches += usize::from(res.status().as_u16() != expected);
+        }
+        planned.push((id, plan));
+    }
+    // A hold lasts a minute (`spawn`); the payments worker looks every 15 s.
+    let pending = || session::Entity::find().filter(session::Column::Status.eq(SessionStatus::PendingPayment)).all(conn);
+    for _ in 0..180 {
+        if pending().await.unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
+    payments.holds_unended = pending().await.unwrap().len();
+    let ids: Vec<i32> = planned.iter().map(|(id, _)| *id).collect();
+    let ended: HashMap<i32, SessionStatus> = session::Entity::find()
+        .filter(session::Column::Id.is_in(ids))
+        .all(conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| (s.id, s.status))
+        .collect();
+    for (id, plan) in planned {
+        let expected = if plan == Plan::Pay { SessionStatus::Scheduled } else { SessionStatus::Expired };
+        payments.mismatches += usize::from(ended.get(&id) != Some(&expected));
+    }
+    payments
 }
 
 /// Plain single-row inserts of sessions with the same concurrency, committed one by one: the
@@ -657,15 +845,15 @@ async fn check(
     world: &World,
     all: Vec<(Attempt, Outcome)>,
     changes: &[(Request, Outcome)],
-    raw_inserts_per_s: f64,
-    scenarios: Vec<Scenario>,
+    Measured { raw_inserts_per_s, scenarios, payments }: Measured,
 ) -> Report {
     let buffer = Settings::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("Leptos.toml"), |_| None).unwrap().booking.buffer_minutes;
     // Every session booked, cancelled ones included; only scheduled ones occupy time.
-    let rows = session::Entity::find().filter(session::Column::CourseId.eq(world.course_id)).all(conn).await.unwrap();
+    let rows =
+        session::Entity::find().filter(session::Column::CourseId.is_in([world.course_id, world.paid_course_id])).all(conn).await.unwrap();
     let overlaps = |key: fn(&session::Model) -> i32, gap: Duration| {
         let mut by_person: HashMap<i32, Vec<&session::Model>> = HashMap::new();
-        for row in rows.iter().filter(|r| r.status == SessionStatus::Scheduled) {
+        for row in rows.iter().filter(|r| matches!(r.status, SessionStatus::Scheduled | SessionStatus::PendingPayment)) {
             by_person.entry(key(row)).or_default().push(row);
         }
         by_person
@@ -735,6 +923,8 @@ async fn check(
         bad_statuses,
         unanswered: all.iter().map(|(_, o)| o).chain(changes.iter().map(|(_, o)| o)).filter(|o| **o == Outcome::Unreachable).count(),
         shared_acks: acked.len() - acked_set.len(),
+        holds_unended: payments.holds_unended,
+        payment_mismatches: payments.mismatches,
     }
 }
 
@@ -755,6 +945,8 @@ impl Report {
         expect_zero("attempts still unanswered after retries", self.unanswered);
         expect_zero("session ids acknowledged to two attempts", self.shared_acks);
         expect_zero("answers other than 200 and 409", self.bad_statuses.values().sum());
+        expect_zero("payment holds that never ended", self.holds_unended);
+        expect_zero("paid sessions that did not end as their payment went", self.payment_mismatches);
         for s in &self.scenarios {
             if s.booked == 0 {
                 failures.push(format!("{}: nothing booked in {}", self.engine, s.name));
@@ -789,7 +981,7 @@ impl Report {
         }
         println!("| raw single-row inserts | | | | | | {:.0} | | | 100 % |", self.raw_inserts_per_s);
         println!(
-            "overlaps: {} tutor, {} student; lost: {}; phantom: {}; changes lost: {}, phantom: {}; other statuses: {:?}; unanswered: {}",
+            "overlaps: {} tutor, {} student; lost: {}; phantom: {}; changes lost: {}, phantom: {}; other statuses: {:?}; unanswered: {}; holds unended: {}; payments not as paid: {}",
             self.tutor_overlaps,
             self.student_overlaps,
             self.lost,
@@ -797,7 +989,9 @@ impl Report {
             self.lost_changes,
             self.phantom_changes,
             self.bad_statuses,
-            self.unanswered
+            self.unanswered,
+            self.holds_unended,
+            self.payment_mismatches
         );
     }
 }
