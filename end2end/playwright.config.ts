@@ -30,6 +30,8 @@ export default defineConfig({
     command: `exec .tools/venv/bin/localstripe --port ${stripePort} --from-scratch`,
     cwd: '..',
     port: stripePort,
+    // Its access log is one line per request.
+    stderr: 'ignore',
     reuseExistingServer: false,
     timeout: 30_000,
   }, {

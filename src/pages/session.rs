@@ -72,11 +72,10 @@ fn SessionDetails(s: SessionView, screen: Screen, moved: bool) -> impl IntoView 
         _ => ("●", "Your session"),
     };
     let state_note = match &s.state {
-        SessionState::AwaitingPayment(step) => Some(view! { <PaymentPanel step=step.clone() session_id=s.session_id/> }.into_any()),
         SessionState::Unpaid => Some(view! {
             <FormError error=use_form_error(PaySession::PATH)/>
             <div class="panel" role="status">
-                <p>"Its payment did not go through while the time was held, so the time was released. If a payment arrived too late, it has been refunded in full."</p>
+                <p>"This time is no longer held for you. If a payment arrived after the hold had ended, it has been refunded in full."</p>
             </div>
         }.into_any()),
         SessionState::Cancelled { by, reason, late } => {
@@ -90,6 +89,11 @@ fn SessionDetails(s: SessionView, screen: Screen, moved: bool) -> impl IntoView 
         }
         _ => None,
     };
+    // What is being paid for comes first, then the card.
+    let payment = match &s.state {
+        SessionState::AwaitingPayment(step) => Some(view! { <PaymentPanel step=step.clone() session_id=s.session_id/> }),
+        _ => None,
+    };
     let session_id = s.session_id;
     let home = if s.party == Party::Student { "/dashboard" } else { "/teach" };
     view! {
@@ -98,6 +102,7 @@ fn SessionDetails(s: SessionView, screen: Screen, moved: bool) -> impl IntoView 
             <h1 id="session-title" tabindex="-1">{heading}</h1>
             {state_note}
             <SessionSummary summary=s.summary.clone()/>
+            {payment}
             {s.video_url.clone().filter(|_| room_open).map(|url| view! {
                 <div class="video-room">
                     <a class="btn btn-secondary" href=url.clone() target="_blank" rel="noopener external">"Join video room"</a>
