@@ -243,6 +243,17 @@ impl TestApp {
     }
 }
 
+/// Whether a server (a test peer started as a process) listens on `port` within 15 s.
+pub async fn listening(port: u16) -> bool {
+    for _ in 0..150 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    false
+}
+
 /// The first start `st` has open for the logged-in student.
 pub async fn first_free_start(app: &TestApp, cookie: &str, st: StId) -> String {
     let month: session_booking::dto::wizard::MonthDays =

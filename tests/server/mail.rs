@@ -14,7 +14,7 @@ use std::{
     time::Duration,
 };
 
-use crate::harness::{body_text, book_session, first_free_start, ok_json, Backend, TestApp};
+use crate::harness::{body_text, book_session, first_free_start, listening, ok_json, Backend, TestApp};
 
 /// aiosmtpd on a port of its own, keeping what it receives in a Maildir.
 struct SmtpServer {
@@ -49,11 +49,8 @@ impl SmtpServer {
             .stderr(Stdio::null())
             .spawn()
             .expect("start aiosmtpd");
-        for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-                return Some(SmtpServer { port, maildir, child });
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        if listening(port).await {
+            return Some(SmtpServer { port, maildir, child });
         }
         let _ = child.kill();
         let _ = child.wait();

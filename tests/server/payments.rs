@@ -18,7 +18,7 @@ use std::{
     process::{Child, Command, Stdio},
 };
 
-use crate::harness::{app_error, body_text, book_session, first_free_start, ok_json, Backend, TestApp, HOST};
+use crate::harness::{app_error, body_text, book_session, first_free_start, listening, ok_json, Backend, TestApp, HOST};
 
 const WEBHOOK_SECRET: &str = "whsec_test_secret";
 
@@ -45,11 +45,8 @@ impl LocalStripe {
             .stderr(Stdio::null())
             .spawn()
             .expect("start localstripe");
-        for _ in 0..150 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-                return Some(Self { url: format!("http://127.0.0.1:{port}"), http: reqwest::Client::new(), child });
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        if listening(port).await {
+            return Some(Self { url: format!("http://127.0.0.1:{port}"), http: reqwest::Client::new(), child });
         }
         let _ = child.kill();
         let _ = child.wait();
