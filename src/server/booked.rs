@@ -40,6 +40,16 @@ impl Seen {
         Ok(Self { session, actor, student, tutor, course })
     }
 
+    /// A session never paid for is its student's business only: to its Student-Teacher it was
+    /// never booked, and it belongs on no calendar.
+    fn booked_or_students(self, calendar: bool) -> Result<Self, AppError> {
+        let unpaid = matches!(self.session.status, SessionStatus::PendingPayment | SessionStatus::Expired);
+        if unpaid && (calendar || self.actor == Actor::StudentTeacher) {
+            return Err(AppError::NotFound(Subject::Session));
+        }
+        Ok(self)
+    }
+
     fn title(&self) -> String {
         format!("{} with {}", self.course.title, self.tutor.name)
     }
@@ -67,7 +77,7 @@ pub async fn session_view(
     session_id: i32,
     now: DateTime<Utc>,
 ) -> Result<SessionView, AppError> {
-    let seen = Seen::load(db, viewer, session_id).await?;
+    let seen = Seen::load(db, viewer, session_id).await?.booked_or_students(false)?;
     let s = &seen.session;
     let zone = parse_timezone(&viewer.timezone);
     let (party, other) = match seen.actor {
@@ -177,7 +187,7 @@ pub async fn calendar_file(
     session_id: i32,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
-    let seen = Seen::load(db, viewer, session_id).await?;
+    let seen = Seen::load(db, viewer, session_id).await?.booked_or_students(true)?;
     let title = seen.title();
     Ok(calendar_entry(&seen.session, &title).ics(now))
 }

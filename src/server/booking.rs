@@ -82,11 +82,11 @@ pub async fn book(state: &AppState, student: &user::Model, request: &BookingRequ
 /// What a booked session still needs: nothing, or its payment.
 async fn answer(state: &AppState, s: &session::Model, now: DateTime<Utc>) -> Result<Booked, AppError> {
     match s.status {
-        SessionStatus::PendingPayment => {
+        SessionStatus::PendingPayment if s.hold_expires_at.is_some_and(|end| end > now) => {
             let payment = payments::payment_due(state, s, now).await?;
             Ok(Booked { session_id: s.id, status: BookedStatus::PendingPayment, payment: Some(payment) })
         }
-        SessionStatus::Expired => Err(AppError::HoldExpired),
+        SessionStatus::PendingPayment | SessionStatus::Expired => Err(AppError::HoldExpired),
         SessionStatus::Scheduled | SessionStatus::Cancelled => {
             Ok(Booked { session_id: s.id, status: BookedStatus::Scheduled, payment: None })
         }

@@ -191,6 +191,13 @@ async fn a_session_beyond_those_included_is_held_then_paid_then_booked(backend: 
     let kenji = app.login("kenji@student.test").await;
     assert_eq!(app_error(book_session(&app, &kenji, priya, &start, false, "kenji-tries-1").await).await, AppError::SlotUnavailable);
 
+    // Unpaid, it is on no calendar and, to its Student-Teacher, not booked at all.
+    let calendar = app.get(&format!("/sessions/{}/calendar", booked.session_id), Some(&maya)).await;
+    assert_eq!(calendar.status(), http::StatusCode::NOT_FOUND);
+    let priya_login = app.login("priya@tutor.test").await;
+    let tutor_view = app.call("load_session", &[("session_id", &booked.session_id.to_string())], Some(&priya_login)).await;
+    assert_eq!(app_error(tutor_view).await, AppError::NotFound(session_booking::error::Subject::Session));
+
     // The page shows the payment step; paying with a card books the session.
     let page = body_text(app.get(&format!("/sessions/{}/booked", booked.session_id), Some(&maya)).await).await;
     assert!(page.contains("Pay to book your session") && page.contains("Pay $25.00") && page.contains("held for you until"), "{page}");
