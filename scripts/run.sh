@@ -17,7 +17,7 @@ if [[ -z "${BOOKING_STRIPE_SECRET_KEY:-}" ]]; then
   export BOOKING_STRIPE_WEBHOOK_SECRET=whsec_demo_local
   export BOOKING_STRIPE_API_BASE="http://127.0.0.1:$stripe_port" BOOKING_STRIPE_JS_URL="http://127.0.0.1:$stripe_port/js.stripe.com/v3/"
   for _ in $(seq 50); do
-    curl -fsS -o /dev/null -X POST "$BOOKING_STRIPE_API_BASE/_config/webhooks/demo" \
+    curl -fs -o /dev/null -X POST "$BOOKING_STRIPE_API_BASE/_config/webhooks/demo" \
       -d url="http://${BOOKING_SITE_ADDR:-127.0.0.1:3000}/webhooks/stripe" -d secret="$BOOKING_STRIPE_WEBHOOK_SECRET" && break
     sleep 0.2
   done
