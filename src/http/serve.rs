@@ -34,7 +34,7 @@ pub async fn prepare(settings: Settings, leptos_options: LeptosOptions) -> anyho
         payments: Default::default(),
         demo_login,
     };
-    payments::PaymentsWorker::start(&state);
+    payments::start_worker(&state);
     Ok(state)
 }
 

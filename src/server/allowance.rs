@@ -97,17 +97,6 @@ pub async fn require_room_for_another(
     Ok(())
 }
 
-/// "$25.00": an amount in a currency's smallest unit, as the pages and emails show it.
-pub fn money(amount_cents: i32, currency: &str) -> String {
-    let units = format!("{}.{:02}", amount_cents / 100, amount_cents % 100);
-    match currency {
-        "usd" => format!("${units}"),
-        "eur" => format!("€{units}"),
-        "gbp" => format!("£{units}"),
-        other => format!("{units} {}", other.to_uppercase()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,10 +119,5 @@ mod tests {
         assert_eq!(Charge::for_next(&left(1), &course(Some(2500))), Charge::Included);
         assert_eq!(Charge::for_next(&left(0), &course(Some(2500))), Charge::Paid { amount_cents: 2500, currency: "usd".into() });
         assert_eq!(Charge::for_next(&left(0), &course(None)), Charge::Included, "an unpriced course stays free");
-    }
-
-    #[test]
-    fn amounts_read_as_money() {
-        assert_eq!((money(2500, "usd"), money(1505, "eur"), money(7, "jpy")), ("$25.00".into(), "€15.05".into(), "0.07 JPY".into()));
     }
 }

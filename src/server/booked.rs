@@ -4,11 +4,10 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::{
-    allowance::money,
     calendar_file::CalendarEntry,
     change_rules::{is_late, participant, was_late},
     config::{BookingDefaults, PaymentSettings},
-    presentation::session_summary,
+    presentation::{money, session_summary},
     queries::{find_course, student_teacher_of},
     timezones::parse_timezone,
 };

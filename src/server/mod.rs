@@ -37,4 +37,5 @@ pub mod teaching;
 pub mod time_off;
 pub mod timezones;
 pub mod video;
+pub mod wakeup;
 pub mod wizard;

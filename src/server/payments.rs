@@ -367,33 +367,22 @@ async fn refund_due(state: &AppState, now: DateTime<Utc>) -> Result<(), AppError
     Ok(())
 }
 
-/// The handle that wakes the payments worker when a refund is due.
-#[derive(Clone, Default)]
-pub struct PaymentsWorker {
-    wake: std::sync::Arc<tokio::sync::Notify>,
-}
-
 /// How often the worker looks for ended holds and late webhooks.
 const POLL: std::time::Duration = std::time::Duration::from_secs(15);
 
-impl PaymentsWorker {
-    /// Starts the worker for `state` (whose own handle this becomes) on the current runtime.
-    pub fn start(state: &AppState) {
-        let state = state.clone();
-        tokio::spawn(async move {
-            loop {
-                if let Err(error) = sweep(&state, Utc::now()).await {
-                    tracing::warn!(%error, "payments sweep failed; will retry");
-                }
-                tokio::select! {
-                    () = state.payments.wake.notified() => {}
-                    () = tokio::time::sleep(POLL) => {}
-                }
+/// Starts the payments worker for `state` on the current runtime; `state.payments` wakes it
+/// early when a refund is due.
+pub fn start_worker(state: &AppState) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        loop {
+            if let Err(error) = sweep(&state, Utc::now()).await {
+                tracing::warn!(%error, "payments sweep failed; will retry");
             }
-        });
-    }
-
-    pub fn wake(&self) {
-        self.wake.notify_one();
-    }
+            tokio::select! {
+                () = state.payments.woken() => {}
+                () = tokio::time::sleep(POLL) => {}
+            }
+        }
+    });
 }

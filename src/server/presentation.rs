@@ -29,7 +29,7 @@ pub fn course_summary(course: &course::Model) -> CourseSummary {
         title: course.title.clone(),
         session_minutes: course.session_minutes,
         sessions_included: course.sessions_included,
-        session_price: course.session_price_cents.map(|cents| super::allowance::money(cents, &course.currency)),
+        session_price: course.session_price_cents.map(|cents| money(cents, &course.currency)),
     }
 }
 
@@ -69,9 +69,25 @@ pub fn session_summary(
     }
 }
 
+/// "$25.00": an amount in a currency's smallest unit, as the pages and emails show it.
+pub fn money(amount_cents: i32, currency: &str) -> String {
+    let units = format!("{}.{:02}", amount_cents / 100, amount_cents % 100);
+    match currency {
+        "usd" => format!("${units}"),
+        "eur" => format!("€{units}"),
+        "gbp" => format!("£{units}"),
+        other => format!("{units} {}", other.to_uppercase()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_read_as_money() {
+        assert_eq!((money(2500, "usd"), money(1505, "eur"), money(7, "jpy")), ("$25.00".into(), "€15.05".into(), "0.07 JPY".into()));
+    }
     use chrono::TimeZone;
 
     #[test]

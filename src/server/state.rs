@@ -4,8 +4,7 @@ use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
 use super::{
-    analytics::Analytics, catalog::Catalog, config::Settings, mail::MailWorker, payments::PaymentsWorker, stripe::Stripe,
-    video::VideoProvider,
+    analytics::Analytics, catalog::Catalog, config::Settings, mail::MailWorker, stripe::Stripe, video::VideoProvider, wakeup::Wakeup,
 };
 
 /// Everything a request handler or server function needs; put into the Leptos context for
@@ -21,7 +20,8 @@ pub struct AppState {
     pub mail: MailWorker,
     /// None without a Stripe secret key: sessions that need payment cannot be booked.
     pub stripe: Option<Stripe>,
-    pub payments: PaymentsWorker,
+    /// Wakes the payments worker (`payments::start_worker`) when a refund is due.
+    pub payments: Wakeup,
     /// The demo accounts log in with their published password here (`seed::demo_login_works`).
     pub demo_login: bool,
 }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 
 use super::{
-    allowance::{allowance, money, Charge},
+    allowance::{allowance, Charge},
     analytics::{Analytics, Event},
     availability::{check_start, slot_view, CourseCalendars, Proposal, Scope},
     bookable::{bookable_for, Bookable},
@@ -14,7 +14,7 @@ use super::{
     config::BookingDefaults,
     enrollment::{is_enrolled, require_enrolled},
     input::{month_range, parse_date, parse_start},
-    presentation::{course_summary, session_labels, session_summary},
+    presentation::{course_summary, money, session_labels, session_summary},
     queries::teacher_of_another,
     timezones::{clock_change, parse_timezone, same_clock_differs, timezone_label},
 };
