@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { accessible, expect, hydrated, loginAt, PASSWORD, screenshot, test } from './helpers';
+import { accessible, expect, hydrated, loginAt, PASSWORD, screenshot, test, TIME } from './helpers';
 import type { Page } from '@playwright/test';
 
 const steps = (page: Page) => page.getByRole('list', { name: 'Booking steps' }).locator('[aria-current="step"]');
@@ -27,7 +27,7 @@ test('book Algebra I through Next Available, with reminders and a note', async (
   await expect(page.getByText('60 min')).toBeVisible();
   await accessible(page);
   await screenshot(page, 'book-2-time', info.project.name);
-  const first = page.getByRole('button', { name: /, select$/ }).first();
+  const first = page.getByRole('button', { name: TIME }).first();
   const box = await first.boundingBox();
   expect(box!.height).toBeGreaterThanOrEqual(44);
   await first.click();
@@ -178,7 +178,7 @@ test('a time taken meanwhile sends the student back to that date, told so', asyn
   await hydrated(page);
   await page.getByRole('button', { name: /^Next Available/ }).click();
   await expect(page.getByRole('heading', { name: 'Select a time' })).toBeFocused();
-  await page.getByRole('button', { name: /, select$/ }).first().click();
+  await page.getByRole('button', { name: TIME }).first().click();
   await expect(page.getByRole('heading', { name: 'Confirm your session' })).toBeVisible();
   const start = new URL(page.url()).searchParams.get('start')!;
   // Someone else books it first.
@@ -195,6 +195,6 @@ test('a time taken meanwhile sends the student back to that date, told so', asyn
   await page.getByRole('button', { name: 'Book Session' }).click();
   await expect(page.getByRole('alert')).toHaveText('This time is no longer available. Select another.');
   await expect(page.getByRole('heading', { name: 'Select a time' })).toBeVisible();
-  await expect(page.getByRole('button', { name: /, select$/ }).filter({ hasText: start })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: TIME }).filter({ hasText: start })).toHaveCount(0);
   await screenshot(page, 'book-error-taken', info.project.name);
 });

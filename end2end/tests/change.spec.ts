@@ -1,4 +1,4 @@
-import { accessible, expect, hydrated, loginAt, PASSWORD, screenshot, test } from './helpers';
+import { accessible, expect, hydrated, loginAt, PASSWORD, screenshot, test, TIME } from './helpers';
 import type { Page } from '@playwright/test';
 
 // The server runs with a free-cancel window of 20 days (playwright.config.ts): a session on the
@@ -17,7 +17,7 @@ async function pickLateInNextMonth(page: Page, fromEnd: number) {
   expect(count).toBeGreaterThan(fromEnd);
   await days.nth(count - 1 - fromEnd).click();
   await expect(page.getByRole('heading', { name: 'Select a time' })).toBeVisible();
-  await page.getByRole('button', { name: /, select$/ }).first().click();
+  await page.getByRole('button', { name: TIME }).first().click();
   await expect(page.getByRole('heading', { name: 'Confirm your session' })).toBeVisible();
 }
 
@@ -99,7 +99,7 @@ test.describe('without JavaScript', () => {
     await loginAt(page, '/book/5', 'lena@student.test');
     // Sofia's next open day, within the late window; its last time, which other specs leave.
     await page.getByRole('button', { name: /^Next Available/ }).click();
-    await page.getByRole('button', { name: /, select$/ }).last().click();
+    await page.getByRole('button', { name: TIME }).last().click();
     await page.getByRole('button', { name: 'Book Session' }).click();
     await expect(page.getByRole('heading', { name: 'Session Booked!' })).toBeVisible();
     await expect(page.getByText(/if you cancel now, this session counts as used/)).toBeVisible();

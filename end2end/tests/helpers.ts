@@ -29,6 +29,9 @@ export async function hydrated(page: Page) {
 
 export const PASSWORD = 'booking-demo';
 
+/** A start time's button, by its visible text: "6:30 AM to 7:30 AM". */
+export const TIME = /^\d{1,2}:\d{2} [AP]M to \d{1,2}:\d{2} [AP]M$/;
+
 /** Logs in through the login page, arriving at `path` (which sends us to login first). */
 export async function loginAt(page: Page, path: string, email: string) {
   await page.goto(path);

@@ -1,4 +1,4 @@
-import { expect, PASSWORD, test } from './helpers';
+import { expect, PASSWORD, test, TIME } from './helpers';
 
 // The server renders whole pages and every action is a plain form post, so the booking
 // page's first step works before hydration and with JavaScript turned off.
@@ -47,7 +47,7 @@ test('without JavaScript: book a session from the calendar to "Session Booked!"'
   await expect(page.getByRole('heading', { name: 'Select a date' })).toBeVisible();
   await page.getByRole('grid').getByRole('button', { name: /available$/ }).first().click();
   await expect(page.getByRole('heading', { name: 'Select a time' })).toBeVisible();
-  await page.getByRole('button', { name: /, select$/ }).first().click();
+  await page.getByRole('button', { name: TIME }).first().click();
   await expect(page.getByRole('heading', { name: 'Confirm your session' })).toBeVisible();
   await page.getByRole('button', { name: 'Book Session' }).click();
   await expect(page.getByRole('heading', { name: 'Session Booked!' })).toBeVisible();

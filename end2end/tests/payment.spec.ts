@@ -1,7 +1,7 @@
 import type { APIRequestContext, Page } from '@playwright/test';
 
 import { STRIPE_URL, STRIPE_WEBHOOK_SECRET } from '../ports';
-import { accessible, expect, hydrated, loginAt, screenshot, test } from './helpers';
+import { accessible, expect, hydrated, loginAt, screenshot, test, TIME } from './helpers';
 
 // Paying for a session past those a course includes, through localstripe and its fake
 // Stripe.js. These run after every other spec (playwright.config.ts): they use up Lena's
@@ -44,7 +44,7 @@ async function toPaymentStep(page: Page, project: string) {
   await page.goto(`/book/${DIEGO}`);
   await hydrated(page);
   await page.getByRole('button', { name: /^Next Available/ }).click();
-  await page.getByRole('button', { name: /, select$/ }).first().click();
+  await page.getByRole('button', { name: TIME }).first().click();
   await expect(page.getByRole('heading', { name: 'Confirm your session' })).toBeVisible();
   await expect(page.locator('.cost')).toContainText('$15.00: you have used the 12 sessions your course includes.');
   await accessible(page);

@@ -1,4 +1,4 @@
-import { accessible, expect, loginAt, screenshot, test } from './helpers';
+import { accessible, expect, loginAt, screenshot, test, TIME } from './helpers';
 import type { Page } from '@playwright/test';
 
 // Priya's booking page (her student_teachers row) and her own login.
@@ -86,7 +86,7 @@ test('a Student-Teacher cancels a session and the student sees it cancelled on t
   const month = await nextMonthDays(page);
   const day = month.days[month.days.length - 1 - who.booked];
   await page.getByRole('grid').locator(`button[value="${day}"]`).click();
-  await page.getByRole('button', { name: /, select$/ }).first().click();
+  await page.getByRole('button', { name: TIME }).first().click();
   await page.getByRole('button', { name: 'Book Session' }).click();
   await expect(page.getByRole('heading', { name: 'Session Booked!' })).toBeVisible();
   const id = new URL(page.url()).pathname.split('/')[2];

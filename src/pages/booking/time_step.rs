@@ -57,27 +57,27 @@ pub fn TimeForm(slots: Vec<SlotView>, links: StepLinks, label: String) -> impl I
     }
 }
 
+/// A start time's button; its name is its visible text ("6:30 AM to 7:30 AM", WCAG 2.5.3).
 #[component]
 fn TimeButton(time: SlotView) -> impl IntoView {
     let slot = time;
-    let label = format!("{} – {}", slot.start_label, slot.end_label);
     if slot.bookable {
         view! {
-            <button type="submit" name="start" value=slot.start class="time-slot" aria-label=format!("{label}, select")>
+            <button type="submit" name="start" value=slot.start class="time-slot">
                 <span class="time-start">{slot.start_label.clone()}</span>
+                " "
                 <span class="time-end">{format!("to {}", slot.end_label)}</span>
             </button>
         }
         .into_any()
     } else {
         // Not a button at all: nothing to press, and the islands router replaces an element
-        // whose tag changes where it would leave a stale `disabled` behind.
-        let reason = AppError::StudentConflict.to_string();
-        let aria = format!("{label}, unavailable: {reason}");
+        // whose tag changes where it would leave a stale `disabled` behind. Its text says why.
         view! {
-            <p class="time-slot taken" aria-label=aria>
+            <p class="time-slot taken">
                 <span class="time-start">{slot.start_label.clone()}</span>
-                <span class="time-reason">{reason}</span>
+                " "
+                <span class="time-reason">{AppError::StudentConflict.to_string()}</span>
             </p>
         }
         .into_any()
