@@ -9,6 +9,7 @@ mod m20261125_000003_notifications;
 mod m20261202_000001_session_changes;
 mod m20261202_000002_time_off;
 mod m20261203_000001_payments;
+mod m20261204_000001_holds;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_session_changes::Migration),
             Box::new(m20261202_000002_time_off::Migration),
             Box::new(m20261203_000001_payments::Migration),
+            Box::new(m20261204_000001_holds::Migration),
         ]
     }
 }

@@ -28,7 +28,7 @@ pub fn safe_next(next: Option<&str>) -> &str {
 }
 
 /// The booking page a student entered by; every step of the wizard is a URL on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum EntryPage {
     /// `/courses/{course_id}/book`
     Course(i32),
@@ -62,7 +62,7 @@ impl std::str::FromStr for EntryPage {
 
 /// The one builder of the wizard's step URLs, for one Student-Teacher on one entry page, and
 /// for the session being rescheduled, which every step carries (`&reschedule=`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StepLinks {
     page: EntryPage,
     st: StId,
@@ -126,6 +126,11 @@ impl StepLinks {
         format!("{}&date={date}", self.date())
     }
 
+    /// Step 2 showing the month (`YYYY-MM`) of `date`, where "choose another date" returns.
+    pub fn month_of(&self, date: &str) -> String {
+        self.month(date.get(..7).unwrap_or(date))
+    }
+
     /// Step 4: confirm a start (RFC 3339 UTC) on `date`.
     pub fn confirm(&self, date: &str, start: &str) -> String {
         format!("{}&start={start}", self.time(date))
@@ -142,6 +147,7 @@ mod tests {
         assert_eq!(links.teachers(), "/courses/1/book");
         assert_eq!(links.date(), "/courses/1/book?st=2");
         assert_eq!(links.month("2026-12"), "/courses/1/book?st=2&month=2026-12");
+        assert_eq!(links.month_of("2027-01-15"), "/courses/1/book?st=2&month=2027-01");
         assert_eq!(links.this_week(), "/courses/1/book?st=2&week=this");
         assert_eq!(links.time("2026-12-01"), "/courses/1/book?st=2&date=2026-12-01");
         assert_eq!(links.confirm("2026-12-01", "2026-12-01T14:00:00Z"), "/courses/1/book?st=2&date=2026-12-01&start=2026-12-01T14:00:00Z");

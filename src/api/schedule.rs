@@ -39,7 +39,7 @@ pub async fn save_weekly_hours(
     };
     let (state, teacher) = (app_state()?, require_teacher()?);
     let days = [&monday, &tuesday, &wednesday, &thursday, &friday, &saturday, &sunday].map(String::as_str);
-    schedule::save_weekly_hours(&state.db, &teacher, &timezone, days).await?;
+    schedule::save_weekly_hours(&state, &teacher, &timezone, days).await?;
     leptos_axum::redirect("/teach/schedule?saved=hours");
     Ok(())
 }
@@ -59,7 +59,7 @@ pub async fn add_time_off(
     };
     let (state, teacher) = (app_state()?, require_teacher()?);
     let request = schedule::TimeOffRequest { from, to, start, end };
-    let id = schedule::add_time_off(&state.db, &teacher, &request, chrono::Utc::now()).await?;
+    let id = schedule::add_time_off(&state, &teacher, &request, chrono::Utc::now()).await?;
     leptos_axum::redirect("/teach/schedule?saved=time_off");
     Ok(TimeOffAdded { id })
 }
@@ -71,7 +71,7 @@ pub async fn remove_time_off(id: i32) -> Result<(), AppError> {
         schedule,
     };
     let (state, teacher) = (app_state()?, require_teacher()?);
-    schedule::remove_time_off(&state.db, &teacher, id).await?;
+    schedule::remove_time_off(&state, &teacher, id).await?;
     leptos_axum::redirect("/teach/schedule?saved=removed");
     Ok(())
 }

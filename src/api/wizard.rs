@@ -3,7 +3,7 @@
 use crate::{
     dto::{
         availability::SlotView,
-        wizard::{Booked, ConfirmView, DayTimes, MonthDays},
+        wizard::{Booked, ConfirmView, DayTimes, HoldAnswer, MonthDays, MonthTimes},
         StId,
     },
     error::AppError,
@@ -31,7 +31,21 @@ pub async fn load_month_days(st_id: StId, month: Option<String>, reschedule: Opt
     let (state, student) = (app_state()?, require_student()?);
     let now = chrono::Utc::now();
     let tutor = bookable::bookable_for(&state.db, &student, st_id, reschedule, now).await?;
-    wizard::month_days(&state.db, &state.settings.booking, &student, &tutor, month.as_deref(), now).await
+    Ok(wizard::month_times(&state.db, &state.settings.booking, &student, &tutor, month.as_deref(), now).await?.month)
+}
+
+/// A month's days with each date's times, so the calendar answers a date in the browser.
+#[server(endpoint = "load_month_times")]
+pub async fn load_month_times(st_id: StId, month: Option<String>, reschedule: Option<i32>) -> Result<MonthTimes, AppError> {
+    use crate::server::{
+        bookable,
+        request::{app_state, require_student},
+        wizard,
+    };
+    let (state, student) = (app_state()?, require_student()?);
+    let now = chrono::Utc::now();
+    let tutor = bookable::bookable_for(&state.db, &student, st_id, reschedule, now).await?;
+    wizard::month_times(&state.db, &state.settings.booking, &student, &tutor, month.as_deref(), now).await
 }
 
 #[server(endpoint = "load_day_times")]
@@ -71,7 +85,36 @@ pub async fn load_confirm(st_id: StId, start: String, reschedule: Option<i32>) -
     let (state, student) = (app_state()?, require_student()?);
     let now = chrono::Utc::now();
     let tutor = bookable::bookable_for(&state.db, &student, st_id, reschedule, now).await?;
-    wizard::confirm_view(&state.db, &state.settings.booking, &student, &tutor, &start, now).await
+    wizard::confirm_view(&state, &student, &tutor, &start, now).await
+}
+
+/// Renews the hold the confirm step placed on its time (docs/booking-contract.md §9).
+#[server(endpoint = "hold_time")]
+pub async fn hold_time(st_id: StId, start: String, reschedule: Option<i32>) -> Result<HoldAnswer, AppError> {
+    use crate::server::{
+        bookable, holds,
+        input::parse_start,
+        request::{app_state, require_student},
+    };
+    let (state, student) = (app_state()?, require_student()?);
+    let (now, start) = (chrono::Utc::now(), parse_start(&start)?);
+    let tutor = bookable::bookable_for(&state.db, &student, st_id, reschedule, now).await?;
+    let held = holds::hold(&state, &student, &tutor, start, now).await?;
+    Ok(HoldAnswer { hold_seconds: (held.expires_at - now).num_seconds() })
+}
+
+/// Ends the student's hold: they went back, or left the confirm step of `start` (when given,
+/// only a hold of that time ends).
+#[server(endpoint = "release_hold")]
+pub async fn release_hold(start: Option<String>) -> Result<(), AppError> {
+    use crate::server::{
+        holds,
+        input::parse_start,
+        request::{app_state, require_student},
+    };
+    let (state, student) = (app_state()?, require_student()?);
+    let start = start.as_deref().map(parse_start).transpose()?;
+    holds::release(&state, &student, start, chrono::Utc::now()).await
 }
 
 /// Step 2's choice: records `date_selected` and shows the date's times. `page` is the booking

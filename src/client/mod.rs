@@ -1,6 +1,6 @@
 //! Browser behaviour, installed once by the `hydrate` entry point and attached to the window,
-//! so it keeps working as the islands router patches pages in: no page needs an island yet.
-//! A component with state of its own would be an `#[island]` beside the page that uses it.
+//! so it keeps working as the islands router patches pages in. Components with state of their
+//! own are `#[island]`s beside the pages that use them (the booking calendar, the hold).
 mod date_grid;
 
 use std::{
@@ -98,8 +98,16 @@ fn mark_navigation_on(event: &str, navigating: Rc<Navigation>, is_navigation: im
 /// document. The first change to the page's content after a click, a post or "back" is that
 /// patch, so that is when the new content is there to receive focus.
 fn after_navigation(navigating: Rc<Navigation>, grid_focus: date_grid::PendingFocus) {
+    let last_focus: Rc<RefCell<Option<Element>>> = Rc::default();
+    let focused = last_focus.clone();
+    listen("focusin", true, move |ev| *focused.borrow_mut() = ev.target().and_then(|t| t.dyn_into::<Element>().ok()));
     let on_change = Closure::<dyn Fn()>::new(move || {
         if !navigating.pending.replace(false) {
+            // An island changed its own screen, or a patch replaced the focused element: focus
+            // goes on to the new step's heading instead of falling to the page's body.
+            if focus_was_lost(&last_focus) {
+                focus_step_heading(None);
+            }
             return;
         }
         // The post (if any) has landed: forms still on the page can be used again.
@@ -120,11 +128,7 @@ fn after_navigation(navigating: Rc<Navigation>, grid_focus: date_grid::PendingFo
             if !navigating.focus_is_unclaimed() {
                 return;
             }
-            let grid_stop = in_grid.and_then(date_grid::focus_target);
-            let target = grid_stop.or_else(|| document().get_element_by_id("step-title")).or_else(|| document().get_element_by_id("main"));
-            if let Some(element) = target.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
-                let _ = element.focus();
-            }
+            focus_step_heading(in_grid.and_then(date_grid::focus_target));
         });
     });
     let Ok(observer) = MutationObserver::new(on_change.as_ref().unchecked_ref()) else { return };
@@ -136,6 +140,24 @@ fn after_navigation(navigating: Rc<Navigation>, grid_focus: date_grid::PendingFo
         let _ = observer.observe_with_options(&body, &options);
     }
     on_change.forget(); // observes for the page's lifetime
+}
+
+/// Focuses `preferred`, else the wizard's step heading, else the page's main region.
+fn focus_step_heading(preferred: Option<Element>) {
+    let target = preferred.or_else(|| document().get_element_by_id("step-title")).or_else(|| document().get_element_by_id("main"));
+    if let Some(element) = target.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
+        let _ = element.focus();
+    }
+}
+
+/// Whether focus fell to the body because the element that had it left the page.
+fn focus_was_lost(last_focus: &RefCell<Option<Element>>) -> bool {
+    let on_body = match (document().active_element(), document().body()) {
+        (Some(active), Some(body)) => active.is_same_node(Some(&body)),
+        (None, _) => true,
+        _ => false,
+    };
+    on_body && last_focus.borrow().as_ref().is_some_and(|e| !e.is_connected())
 }
 
 /// Scripts in a patched page do not run: when a navigation brings the payment step, its glue

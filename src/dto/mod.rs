@@ -5,6 +5,7 @@ pub mod availability;
 pub mod booking;
 pub mod courses;
 pub mod dashboard;
+pub mod live;
 pub mod schedule;
 pub mod sessions;
 pub mod settings;

@@ -20,6 +20,20 @@ pub struct MonthDays {
     pub timezone_label: String,
 }
 
+/// Steps 2 and 3 at once, for a calendar that answers a date in the browser: the month's days
+/// and the times of each of its dates that has any.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MonthTimes {
+    pub month: MonthDays,
+    pub days: Vec<DayTimes>,
+}
+
+impl MonthTimes {
+    pub fn day(&self, date: &str) -> Option<&DayTimes> {
+        self.days.iter().find(|d| d.date == date)
+    }
+}
+
 /// Step 3: a date's times, bookable or not.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DayTimes {
@@ -65,6 +79,8 @@ pub struct ConfirmView {
     pub idempotency_key: String,
     /// When rescheduling: the session being moved.
     pub moving: Option<MovingFrom>,
+    /// How long the time is held for the student from now; the open step renews the hold.
+    pub hold_seconds: i64,
     /// Whether this booking is one the course includes or costs its price; none for a move.
     pub cost: Option<Cost>,
 }
@@ -114,6 +130,12 @@ pub struct PaymentDue {
     pub currency: String,
     /// RFC 3339: the end of the hold on the session's time.
     pub expires_at: String,
+}
+
+/// A hold placed or renewed (docs/booking-contract.md §9): how long it lasts from now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoldAnswer {
+    pub hold_seconds: i64,
 }
 
 /// What paying answered: done (the page waits until the session is booked), or the card

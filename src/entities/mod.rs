@@ -3,6 +3,7 @@ pub mod analytics_event;
 pub mod availability;
 pub mod course;
 pub mod enrollment;
+pub mod hold;
 pub mod login_attempt;
 pub mod login_session;
 pub mod outbox;

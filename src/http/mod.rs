@@ -3,6 +3,7 @@
 //! app, never the other way round.
 mod calendar;
 mod form_errors;
+mod live;
 mod security;
 mod serve;
 mod session;
@@ -58,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(|| async { "ok" }))
         .route("/sessions/{session_id}/calendar", get(calendar::download))
         .route("/webhooks/stripe", axum::routing::post(webhooks::stripe))
+        .route("/api/live/times", get(live::times))
         .nest_service("/pkg", static_bundle(&state.leptos_options))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::router;
 use crate::server::{
-    analytics::Analytics, config::Settings, db, login_limits, mail, payments, retention, seed, state::AppState, stripe, video,
+    analytics::Analytics, config::Settings, db, live::Live, login_limits, mail, payments, retention, seed, state::AppState, stripe, video,
 };
 
 /// Connects, migrates, seeds an empty database, and builds the state.
@@ -22,6 +22,7 @@ pub async fn prepare(settings: Settings, leptos_options: LeptosOptions) -> anyho
     let mail = mail::MailWorker::start(db.clone(), &settings).map_err(anyhow::Error::msg)?;
     let demo_login = seed::demo_login_works(&db).await?;
     let stripe = stripe::Stripe::from_settings(&settings.payments);
+    let live = Live::start(&db);
     let state = AppState {
         leptos_options,
         db,
@@ -32,6 +33,7 @@ pub async fn prepare(settings: Settings, leptos_options: LeptosOptions) -> anyho
         mail,
         stripe,
         payments: Default::default(),
+        live,
         demo_login,
     };
     payments::start_worker(&state);

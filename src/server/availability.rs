@@ -11,7 +11,7 @@ use crate::{
         availability::{MonthAvailability, SlotView},
         StId,
     },
-    entities::{availability, course, session, student_teacher, user, SessionStatus},
+    entities::{availability, course, hold, session, student_teacher, user, SessionStatus},
     error::{AppError, Subject},
     slots::{check_slot, compute_slots, Interval, LocalTime, Policy, Slot, SlotQuery, SlotRejection, SlotResult, WeeklyRule},
 };
@@ -151,6 +151,28 @@ async fn sessions_overlapping(
     Ok(query.all(db).await?)
 }
 
+/// The live holds of Student-Teachers `teachers` overlapping `window`, but for `viewer`'s own:
+/// a student sees the time they hold as theirs to book (docs/booking-contract.md §9).
+async fn held_by_others(
+    db: &impl ConnectionTrait,
+    teachers: Vec<i32>,
+    viewer: i32,
+    (start, end): (DateTime<Utc>, DateTime<Utc>),
+    now: DateTime<Utc>,
+) -> Result<Vec<hold::Model>, AppError> {
+    if teachers.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(hold::Entity::find()
+        .filter(hold::Column::TeacherId.is_in(teachers))
+        .filter(hold::Column::StudentId.ne(viewer))
+        .filter(hold::Column::ExpiresAt.gt(now))
+        .filter(hold::Column::StartAt.lt(end))
+        .filter(hold::Column::EndAt.gt(start))
+        .all(db)
+        .await?)
+}
+
 /// Which calendars to load: all of a course's tutors or one, around which of the student's
 /// dates (by default today to the horizon), and the session being moved, if any.
 #[derive(Debug, Clone, Copy, Default)]
@@ -225,6 +247,11 @@ impl CourseCalendars {
             return Err(AppError::NotFound(Subject::StudentTeacher));
         }
         let mine = student_busy(db, student.id, window, scope.moving, now).await?;
+        for held in held_by_others(db, calendars.iter().map(|cal| cal.person.id).collect(), student.id, window, now).await? {
+            if let Some(cal) = calendars.iter_mut().find(|cal| cal.person.id == held.teacher_id) {
+                cal.busy.push(Interval { start: held.start_at, end: held.end_at });
+            }
+        }
         let policy = defaults.policy(course.session_minutes.into());
         Ok(Self { now, viewer, policy, today, horizon_end, calendars, mine })
     }

@@ -1,5 +1,6 @@
-//! Booking a session (docs/booking-contract.md §2–3, §8): one transaction that re-checks the slot with the
-//! same engine that listed it, for the tutor and the student, and inserts the session.
+//! Booking a session (docs/booking-contract.md §2–3, §8–9): one transaction that re-checks the slot with the
+//! same engine that listed it, for the tutor and the student (others' holds included), and
+//! inserts the session in place of the student's own hold.
 //!
 //! What keeps two bookings from overlapping whatever the timing:
 //! - SQLite: the transaction starts with `BEGIN IMMEDIATE`, so writers take turns and each
@@ -17,12 +18,15 @@ use super::{
     availability::{check_start, Proposal},
     db,
     enrollment::require_enrolled,
+    holds,
     input::{self, free_text, parse_start},
+    live::Change,
     outbox, payments,
     queries::{find_course, teacher_of_another},
     state::AppState,
 };
 use crate::{
+    dto::live::ChangeKind,
     dto::{
         wizard::{Booked, BookedStatus},
         StId,
@@ -64,6 +68,8 @@ pub async fn book(state: &AppState, student: &user::Model, request: &BookingRequ
     }
     match commit(state, student, request, now).await {
         Ok(Committed::New(booked)) => {
+            let change = Change { kind: ChangeKind::Booked, teacher_id: booked.teacher_id, student_id: Some(student.id) };
+            state.live.publish(&state.db, change).await;
             // A session awaiting payment is a success once it is paid (`payments::settle`).
             if booked.status == SessionStatus::Scheduled {
                 analytics.record(Some(student.id), Event::BookingSuccess { session_id: booked.id }, now);
@@ -148,6 +154,8 @@ async fn commit(state: &AppState, student: &user::Model, request: &BookingReques
     if status == SessionStatus::Scheduled {
         outbox::enqueue(&txn, &inserted, &state.settings.notifications.reminder_minutes, now).await?;
     }
+    // The session takes the time the student held while confirming it.
+    holds::end(&txn, student.id).await?;
     txn.commit().await?;
     Ok(Committed::New(inserted))
 }

@@ -16,14 +16,15 @@ use super::{
     availability::{check_start, Proposal},
     bookable::bookable,
     change_rules::{changeable, late_now, participant, students_own},
-    db,
+    db, holds,
     input::{self, free_text, parse_start},
+    live::Change as LiveChange,
     outbox,
     queries::student_teacher_of,
     state::AppState,
 };
 use crate::{
-    dto::{sessions::ChangedSession, StId},
+    dto::{live, sessions::ChangedSession, StId},
     entities::{session, session_change, user, Actor, ChangeKind, SessionStatus},
     error::{AppError, Subject},
 };
@@ -80,6 +81,8 @@ pub async fn cancel(
         outbox::enqueue_refund(&txn, &cancelled, false, now).await?;
     }
     txn.commit().await?;
+    let change = LiveChange { kind: live::ChangeKind::Cancelled, teacher_id: s.teacher_id, student_id: Some(s.student_id) };
+    state.live.publish(&state.db, change).await;
     state.analytics.record(Some(caller.id), Event::SessionCancelled { session_id: s.id, by: actor.as_str(), late }, now);
     state.mail.wake();
     if refunds {
@@ -126,7 +129,12 @@ pub async fn reschedule(
     };
     record(&txn, &s, &moved, change, now).await?;
     outbox::enqueue_change(&txn, &moved, ChangeKind::Rescheduled, &state.settings.notifications.reminder_minutes, now).await?;
+    // The new time takes the student's hold of it.
+    holds::end(&txn, student.id).await?;
     txn.commit().await?;
+    // Both the old time and the new one changed.
+    let change = LiveChange { kind: live::ChangeKind::Booked, teacher_id: s.teacher_id, student_id: Some(s.student_id) };
+    state.live.publish(&state.db, change).await;
     state.analytics.record(Some(student.id), Event::SessionRescheduled { session_id: s.id }, now);
     state.mail.wake();
     Ok(moved)

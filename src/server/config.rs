@@ -124,6 +124,14 @@ pub struct BookingDefaults {
     /// The most upcoming sessions a student may hold across all courses.
     #[serde(default = "default_max_upcoming_sessions")]
     pub max_upcoming_sessions: u32,
+    /// How long the confirm step holds its time for its student, renewed while it stays open
+    /// (docs/booking-contract.md §9).
+    #[serde(default = "default_hold_minutes")]
+    pub hold_minutes: u32,
+}
+
+fn default_hold_minutes() -> u32 {
+    5
 }
 
 fn default_payment_hold_minutes() -> u32 {
@@ -145,6 +153,10 @@ impl BookingDefaults {
 
     pub fn payment_hold(&self) -> chrono::Duration {
         chrono::Duration::minutes(self.payment_hold_minutes.into())
+    }
+
+    pub fn hold(&self) -> chrono::Duration {
+        chrono::Duration::minutes(self.hold_minutes.into())
     }
 
     /// The slot engine's policy for sessions of `duration_minutes`.
@@ -212,6 +224,7 @@ impl Settings {
         set(&mut self.booking.free_cancel_hours, "BOOKING_FREE_CANCEL_HOURS", &env)?;
         set(&mut self.booking.payment_hold_minutes, "BOOKING_PAYMENT_HOLD_MINUTES", &env)?;
         set(&mut self.booking.max_upcoming_sessions, "BOOKING_MAX_UPCOMING_SESSIONS", &env)?;
+        set(&mut self.booking.hold_minutes, "BOOKING_HOLD_MINUTES", &env)?;
         let payments = &mut self.payments;
         for (target, var) in [
             (&mut payments.stripe_secret_key, "BOOKING_STRIPE_SECRET_KEY"),
@@ -280,6 +293,10 @@ impl Settings {
         if !(1..=24 * 60).contains(&self.booking.payment_hold_minutes) {
             let message = format!("{} minutes is not between 1 minute and a day", self.booking.payment_hold_minutes);
             return Err(ConfigError::Invalid { section: "booking", field: "payment_hold_minutes", message });
+        }
+        if !(1..=60).contains(&self.booking.hold_minutes) {
+            let message = format!("{} minutes is not between 1 minute and an hour", self.booking.hold_minutes);
+            return Err(ConfigError::Invalid { section: "booking", field: "hold_minutes", message });
         }
         let payments = &self.payments;
         if payments.stripe_secret_key.is_some() && (payments.stripe_publishable_key.is_none() || payments.stripe_webhook_secret.is_none()) {
@@ -378,7 +395,7 @@ mod tests {
     fn payments_are_off_without_a_key_and_need_all_three_with_one() {
         let s = load_with(&[]).unwrap();
         assert_eq!((s.payments.stripe_secret_key.as_deref(), s.payments.stripe_api_base.as_str()), (None, "https://api.stripe.com"));
-        assert_eq!((s.booking.payment_hold_minutes, s.booking.max_upcoming_sessions), (15, 10));
+        assert_eq!((s.booking.payment_hold_minutes, s.booking.max_upcoming_sessions, s.booking.hold_minutes), (15, 10, 5));
         let err = load_with(&[("BOOKING_STRIPE_SECRET_KEY", "sk_test_1")]).unwrap_err();
         assert!(err.to_string().contains("payments.stripe_secret_key"), "{err}");
         let s = load_with(&[

@@ -19,13 +19,15 @@ use super::{
     analytics::Event,
     availability::{check_start, Proposal},
     change_rules::{participant, students_own},
-    db, outbox,
+    db,
+    live::Change,
+    outbox,
     queries::{find_course, student_teacher_of},
     state::AppState,
     stripe::{self, PaymentIntent, SignatureError, StripeError},
 };
 use crate::{
-    dto::{wizard::PaymentDue, StId},
+    dto::{live::ChangeKind, wizard::PaymentDue, StId},
     entities::{outbox::MessageKind, session, stripe_event, user, SessionStatus},
     error::AppError,
 };
@@ -235,6 +237,10 @@ pub async fn settle(
     }
     if settled != Settled::Unchanged {
         state.mail.wake();
+    }
+    if settled == Settled::Expired {
+        let change = Change { kind: ChangeKind::Freed, teacher_id: s.teacher_id, student_id: Some(s.student_id) };
+        state.live.publish(&state.db, change).await;
     }
     Ok(settled)
 }

@@ -1,19 +1,25 @@
 //! A Student-Teacher's own schedule (docs/booking-contract.md §10): the weekly hours and the
 //! time off that decide which times students see (docs/slot-rules.md rules 1 and 2). Both belong
 //! to the person, so they serve every course they teach; `availability` reads them on every
-//! request, so a change shows to students at once.
+//! request, so a change shows to students at once, and pages showing them hear of it
+//! (`server::live`).
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::{
     db,
     input::parse_date,
+    live::Change,
+    state::AppState,
     teaching::{present, scheduled},
     timezones::{parse_timezone, timezone_choices, timezone_label},
 };
 use crate::{
-    dto::schedule::{DayHours, Schedule, TimeOffView},
+    dto::{
+        live::ChangeKind,
+        schedule::{DayHours, Schedule, TimeOffView},
+    },
     entities::{availability, time_off, user},
     error::{AppError, HoursProblem, Subject, WEEKDAYS},
     slots::{DateOverride, LocalTime},
@@ -75,13 +81,13 @@ pub async fn schedule(db: &impl ConnectionTrait, teacher: &user::Model, now: Dat
 /// Replaces all of a Student-Teacher's weekly hours with `days` (Monday first, each as the form
 /// writes it), in `timezone`, in one transaction: students never see half of the old set and
 /// half of the new. Refuses the first unreadable, empty or overlapping range, naming it.
-pub async fn save_weekly_hours(db: &DatabaseConnection, teacher: &user::Model, timezone: &str, days: [&str; 7]) -> Result<(), AppError> {
+pub async fn save_weekly_hours(state: &AppState, teacher: &user::Model, timezone: &str, days: [&str; 7]) -> Result<(), AppError> {
     let zone: Tz = timezone.parse().map_err(|_| AppError::invalid("timezone", "Choose a timezone from the list."))?;
     let mut ranges = Vec::new();
     for (day, text) in (1..=7u8).zip(days) {
         ranges.extend(parse_day(day, text).map_err(AppError::Hours)?.into_iter().map(|range| (day, range)));
     }
-    let txn = db::begin_write(db).await?;
+    let txn = db::begin_write(&state.db).await?;
     availability::Entity::delete_many().filter(availability::Column::TeacherId.eq(teacher.id)).exec(&txn).await?;
     for (day, (start, end)) in ranges {
         availability::ActiveModel {
@@ -96,7 +102,12 @@ pub async fn save_weekly_hours(db: &DatabaseConnection, teacher: &user::Model, t
         .await?;
     }
     txn.commit().await?;
+    hours_changed(state, teacher).await;
     Ok(())
+}
+
+async fn hours_changed(state: &AppState, teacher: &user::Model) {
+    state.live.publish(&state.db, Change { kind: ChangeKind::Hours, teacher_id: teacher.id, student_id: None }).await;
 }
 
 /// One weekday's ranges as a person writes them: "09:00–12:00, 14:00-17:00" (commas or
@@ -143,13 +154,8 @@ pub struct TimeOffRequest {
 
 /// Adds time off in the Student-Teacher's schedule timezone and answers its id. Sessions
 /// already booked inside it stay booked: the schedule and `/teach` list them to cancel.
-pub async fn add_time_off(
-    db: &DatabaseConnection,
-    teacher: &user::Model,
-    request: &TimeOffRequest,
-    now: DateTime<Utc>,
-) -> Result<i32, AppError> {
-    let zone = schedule_timezone(db, teacher).await?;
+pub async fn add_time_off(state: &AppState, teacher: &user::Model, request: &TimeOffRequest, now: DateTime<Utc>) -> Result<i32, AppError> {
+    let zone = schedule_timezone(&state.db, teacher).await?;
     let entry = parse_time_off(request, zone, now.with_timezone(&zone).date_naive())?;
     let (start, end) = entry.keep.unzip();
     let row = time_off::ActiveModel {
@@ -162,8 +168,9 @@ pub async fn add_time_off(
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&state.db)
     .await?;
+    hours_changed(state, teacher).await;
     Ok(row.id)
 }
 
@@ -204,15 +211,16 @@ fn parse_time_off(request: &TimeOffRequest, timezone: Tz, today: NaiveDate) -> R
 }
 
 /// Removes one of the Student-Teacher's own entries; anyone else's is as unknown as none.
-pub async fn remove_time_off(db: &DatabaseConnection, teacher: &user::Model, id: i32) -> Result<(), AppError> {
+pub async fn remove_time_off(state: &AppState, teacher: &user::Model, id: i32) -> Result<(), AppError> {
     let removed = time_off::Entity::delete_many()
         .filter(time_off::Column::Id.eq(id))
         .filter(time_off::Column::TeacherId.eq(teacher.id))
-        .exec(db)
+        .exec(&state.db)
         .await?;
     if removed.rows_affected == 0 {
         return Err(AppError::NotFound(Subject::TimeOff));
     }
+    hours_changed(state, teacher).await;
     Ok(())
 }
 

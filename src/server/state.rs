@@ -4,7 +4,8 @@ use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
 use super::{
-    analytics::Analytics, catalog::Catalog, config::Settings, mail::MailWorker, stripe::Stripe, video::VideoProvider, wakeup::Wakeup,
+    analytics::Analytics, catalog::Catalog, config::Settings, live::Live, mail::MailWorker, stripe::Stripe, video::VideoProvider,
+    wakeup::Wakeup,
 };
 
 /// Everything a request handler or server function needs; put into the Leptos context for
@@ -22,6 +23,8 @@ pub struct AppState {
     pub stripe: Option<Stripe>,
     /// Wakes the payments worker (`payments::start_worker`) when a refund is due.
     pub payments: Wakeup,
+    /// Tells pages showing a person's times that they changed (`server::live`).
+    pub live: Live,
     /// The demo accounts log in with their published password here (`seed::demo_login_works`).
     pub demo_login: bool,
 }

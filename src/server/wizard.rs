@@ -6,22 +6,25 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 use super::{
     allowance::{allowance, Charge},
     analytics::{Analytics, Event},
-    availability::{check_start, slot_view, CourseCalendars, Proposal, Scope},
+    availability::{slot_view, CourseCalendars, Scope},
     bookable::{bookable_for, Bookable},
     booked::free_window_words,
     catalog::Catalog,
     change_rules::{late_now, movable},
     config::BookingDefaults,
     enrollment::{is_enrolled, require_enrolled},
+    holds::{hold, Held},
     input::{month_range, parse_date, parse_start},
     presentation::{course_summary, money, session_labels, session_summary},
     queries::teacher_of_another,
+    state::AppState,
     timezones::{clock_change, parse_timezone, same_clock_differs, timezone_label},
 };
 use crate::{
     dto::{
+        availability::SlotView,
         booking::{BookingPage, MovingSession},
-        wizard::{ConfirmView, Cost, DayTimes, MonthDays, MovingFrom},
+        wizard::{ConfirmView, Cost, DayTimes, MonthDays, MonthTimes, MovingFrom},
         StId,
     },
     entities::{course, session, student_teacher, user, Actor},
@@ -156,15 +159,16 @@ async fn slots(
     Ok(loaded.calendars.first().map(|cal| loaded.slots(cal, from, to)).unwrap_or_default())
 }
 
-/// Step 2: the month's days with a bookable time, and the first bookable time at all.
-pub async fn month_days(
+/// Steps 2 and 3 of a month (by default the student's this month): its days with a bookable
+/// time, the first bookable time at all, and each of its dates' times.
+pub async fn month_times(
     db: &impl ConnectionTrait,
     defaults: &BookingDefaults,
     student: &user::Model,
     b: &Bookable,
     month: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<MonthDays, AppError> {
+) -> Result<MonthTimes, AppError> {
     let viewer = parse_timezone(&student.timezone);
     let today = now.with_timezone(&viewer).date_naive();
     let last_day = (now + Duration::days(defaults.horizon_days)).with_timezone(&viewer).date_naive();
@@ -173,9 +177,19 @@ pub async fn month_days(
     let (first, last) = month_range(month)?;
     let upcoming = slots(db, defaults, student, b, (today, last_day), now).await?;
     let next_available = upcoming.slots.iter().find(|s| s.is_bookable()).map(|s| slot_view(b.st_id(), s));
-    let days = upcoming.days.iter().filter(|d| (first..=last).contains(d)).map(NaiveDate::to_string).collect();
+    let in_month = |d: &NaiveDate| (first..=last).contains(d);
+    let days = upcoming.days.iter().filter(|d| in_month(d)).map(NaiveDate::to_string).collect();
     let month_of = |d: NaiveDate| format!("{:04}-{:02}", d.year(), d.month());
-    Ok(MonthDays {
+    let mut dates: Vec<NaiveDate> = upcoming.slots.iter().map(|s| s.local_date).filter(in_month).collect();
+    dates.dedup();
+    let day_views = dates
+        .into_iter()
+        .map(|date| {
+            let times = upcoming.slots.iter().filter(|s| s.local_date == date).map(|s| slot_view(b.st_id(), s)).collect();
+            day_view(student, b, date, times)
+        })
+        .collect();
+    let month = MonthDays {
         month: month.to_owned(),
         today: today.to_string(),
         days,
@@ -184,7 +198,8 @@ pub async fn month_days(
         prev_month: (first > today).then(|| month_of(first - Duration::days(1))),
         next_month: (last < last_day).then(|| month_of(last + Duration::days(1))),
         timezone_label: timezone_label(&student.timezone),
-    })
+    };
+    Ok(MonthTimes { month, days: day_views })
 }
 
 /// Step 3: one date's times, including those that clash with the student's own sessions.
@@ -198,6 +213,11 @@ pub async fn day_times(
 ) -> Result<DayTimes, AppError> {
     let date = parse_date("date", date)?;
     let found = slots(db, defaults, student, b, (date, date), now).await?;
+    Ok(day_view(student, b, date, found.slots.iter().map(|s| slot_view(b.st_id(), s)).collect()))
+}
+
+/// A date's times as step 3 shows them, with the clock changes on that date.
+fn day_view(student: &user::Model, b: &Bookable, date: NaiveDate, slots: Vec<SlotView>) -> DayTimes {
     let mut clock_changes = Vec::new();
     for (whose, zone) in [("your", &student.timezone), (&*format!("{}'s", b.teacher.name), &b.teacher.timezone)] {
         if let Some(change) = clock_change(parse_timezone(zone), date) {
@@ -207,14 +227,14 @@ pub async fn day_times(
             }
         }
     }
-    Ok(DayTimes {
+    DayTimes {
         date: date.to_string(),
         date_label: date.format("%A, %B %-d, %Y").to_string(),
-        slots: found.slots.iter().map(|s| slot_view(b.st_id(), s)).collect(),
+        slots,
         session_minutes: b.course.session_minutes,
         timezone_label: timezone_label(&student.timezone),
         clock_changes,
-    })
+    }
 }
 
 /// "This Week": the next seven days that have bookable times, each with those times.
@@ -242,17 +262,18 @@ pub async fn week_times(
         .collect())
 }
 
-/// Step 4: the summary of a start time that is still bookable.
+/// Step 4: the summary of a start time that is still bookable, which opening it holds for the
+/// student (`holds`).
 pub async fn confirm_view(
-    db: &impl ConnectionTrait,
-    defaults: &BookingDefaults,
+    state: &AppState,
     student: &user::Model,
     b: &Bookable,
     start: &str,
     now: DateTime<Utc>,
 ) -> Result<ConfirmView, AppError> {
+    let (db, defaults) = (&state.db, &state.settings.booking);
     let start = parse_start(start)?;
-    let slot = check_start(db, defaults, student, &b.course, &Proposal { st_id: b.st_id(), start, moving: b.moving_id() }, now).await?;
+    let Held { slot, expires_at } = hold(state, student, b, start, now).await?;
     let viewer = parse_timezone(&student.timezone);
     let date = slot.local_date;
     let tutor_zone = parse_timezone(&b.teacher.timezone);
@@ -269,6 +290,7 @@ pub async fn confirm_view(
         tutor_time,
         timezone_label: timezone_label(&student.timezone),
         idempotency_key: new_idempotency_key(),
+        hold_seconds: (expires_at - now).num_seconds(),
         cost: match &b.moving {
             Some(_) => None,
             None => Some(cost(db, student, &b.course).await?),

@@ -10,6 +10,7 @@ mod changes;
 mod dashboard;
 mod fuzz;
 mod http;
+mod live;
 mod mail;
 mod payments;
 mod profile;

@@ -1,6 +1,6 @@
 use leptos::{prelude::*, server_fn::ServerFn};
 
-use super::SelectedTeacher;
+use super::{hold_keeper::HoldKeeper, SelectedTeacher};
 use crate::{
     api::{sessions::RescheduleSession, wizard::BookSession},
     components::{error_panel::ErrorPanel, post_form::PostForm, session_summary::SessionSummary},
@@ -41,6 +41,7 @@ fn ConfirmForm(view: ConfirmView, links: StepLinks, error: Option<AppError>) -> 
     let back = links.time(&view.date);
     let summary = view! {
         <SessionSummary summary=view.summary.clone() time_note=view.timezone_label.clone() their_time=view.tutor_time.clone()/>
+        <HoldKeeper links start=view.start.clone() hold_seconds=view.hold_seconds/>
         {error.map(|e| booking_error(e, view.course_id))}
     };
     let form = match view.moving.clone() {

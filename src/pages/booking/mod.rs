@@ -2,8 +2,10 @@
 //! lives in the URL (docs/booking-contract.md §1): `step` decides the step from the query, `urls::StepLinks`
 //! builds every step's URL, and each step loads its own data.
 pub mod calendar;
+pub mod calendar_steps;
 pub mod confirm_step;
 pub mod date_step;
+pub mod hold_keeper;
 pub mod progress;
 pub mod schedule_later;
 pub mod step;
@@ -20,7 +22,7 @@ use crate::{
     api::{
         booking::load_booking_page,
         sessions::RescheduleSession,
-        wizard::{load_confirm, load_day_times, load_month_days, load_next_times, load_week_times, BookSession},
+        wizard::{load_confirm, load_day_times, load_month_times, load_next_times, load_week_times, release_hold, BookSession},
     },
     components::{
         error_panel::ErrorPanel, post_form::use_form_error, teacher_identity::TeacherIdentity, teacher_meta::TeacherMeta, use_id_param,
@@ -28,19 +30,18 @@ use crate::{
     dto::{
         availability::SlotView,
         booking::BookingPage,
-        wizard::{ConfirmView, DayTimes, MonthDays},
+        wizard::{ConfirmView, DayTimes, MonthTimes},
         StId, TeacherCard,
     },
     error::{AppError, Subject},
     urls::{EntryPage, StepLinks},
 };
+use calendar_steps::CalendarSteps;
 use confirm_step::ConfirmStep;
-use date_step::DateStep;
 use progress::Progress;
 use schedule_later::ScheduleLaterOption;
 use step::{step, BookingQuery, Step};
 use teacher_step::TeacherStep;
-use time_step::TimeStep;
 use week::WeekStep;
 
 #[component]
@@ -119,9 +120,9 @@ fn BookingHeader(course: Option<(i32, String)>) -> impl IntoView {
 pub enum StepData {
     /// Each tutor's first bookable time.
     Teacher(Vec<SlotView>),
-    Month(MonthDays),
+    /// Steps 2 and 3: a month with its dates' times, and the date whose times to show.
+    Calendar(Box<MonthTimes>, Option<String>),
     Week(Vec<DayTimes>),
-    Day(DayTimes),
     /// A start no longer bookable is the step's own message, not an error page.
     Confirm(Box<Result<ConfirmView, AppError>>),
 }
@@ -129,10 +130,28 @@ pub enum StepData {
 /// Loads the data of the step the URL names (the route's `st_id` pre-selects a tutor).
 async fn load_step(course_id: Option<i32>, route_st: Option<StId>, query: BookingQuery) -> Result<StepData, AppError> {
     let (st, moving) = (route_st.or(query.st), query.reschedule);
-    match (step(route_st, &query), st) {
+    let step = step(route_st, &query);
+    if matches!(step, Step::Date | Step::Time) {
+        // Back before step 4: the time it held is free again. Holds end on their own as well,
+        // so a release that fails does not keep the page from showing.
+        let _ = release_hold(None).await;
+    }
+    match (step, st) {
         (Step::Date, Some(st)) if query.this_week => load_week_times(st, moving).await.map(StepData::Week),
-        (Step::Date, Some(st)) => load_month_days(st, query.month, moving).await.map(StepData::Month),
-        (Step::Time, Some(st)) => load_day_times(st, query.date.unwrap_or_default(), moving).await.map(StepData::Day),
+        (Step::Date, Some(st)) => load_month_times(st, query.month, moving).await.map(|month| StepData::Calendar(Box::new(month), None)),
+        (Step::Time, Some(st)) => {
+            let date = query.date.unwrap_or_default();
+            // The date's month when the date reads plainly (`YYYY-MM-DD`); else this month,
+            // and the date's own load below says what is wrong with it.
+            let plain =
+                date.len() == 10 && date.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+            let mut month = load_month_times(st, plain.then(|| date[..7].to_owned()), moving).await?;
+            // A date without times (or outside the month's listing) still shows, empty.
+            if month.day(&date).is_none() {
+                month.days.push(load_day_times(st, date.clone(), moving).await?);
+            }
+            Ok(StepData::Calendar(Box::new(month), Some(date)))
+        }
         (Step::Confirm, Some(st)) => Ok(StepData::Confirm(Box::new(load_confirm(st, query.start.unwrap_or_default(), moving).await))),
         _ => match course_id {
             Some(course_id) => load_next_times(course_id).await.map(StepData::Teacher),
@@ -176,29 +195,32 @@ fn Wizard(data: BookingPage, step_data: Result<StepData, AppError>, query: Booki
         Err(error) => return view! { <ErrorPanel error/> }.into_any(),
     };
     let body = match (chosen, step_data) {
-        (Some(teacher), StepData::Month(month)) => {
+        // The calendar island shows its own progress: it moves between steps 2 and 3 itself.
+        (Some(teacher), StepData::Calendar(month, date)) => {
             let links = links_for(&teacher);
-            (Step::Date, view! { <DateStep teacher can_change links month/> }.into_any())
+            view! {
+                <CalendarSteps links month=*month date error=query.error.clone()>
+                    <SelectedTeacher teacher can_change links/>
+                </CalendarSteps>
+            }
+            .into_any()
         }
         (Some(teacher), StepData::Week(days)) => {
             let links = links_for(&teacher);
-            (Step::Date, view! { <WeekStep teacher can_change links days/> }.into_any())
-        }
-        (Some(teacher), StepData::Day(day)) => {
-            let links = links_for(&teacher);
-            (Step::Time, view! { <TimeStep teacher can_change links day error=query.error.clone()/> }.into_any())
+            view! { <Progress current=Step::Date/> <WeekStep teacher can_change links days/> }.into_any()
         }
         (Some(teacher), StepData::Confirm(summary)) => {
             let links = links_for(&teacher);
-            (Step::Confirm, view! { <ConfirmStep teacher can_change links summary=*summary error=query.error.clone()/> }.into_any())
+            view! { <Progress current=Step::Confirm/> <ConfirmStep teacher can_change links summary=*summary error=query.error.clone()/> }
+                .into_any()
         }
         (_, StepData::Teacher(next_times)) => {
-            (Step::Teacher, view! { <TeacherStep teachers=data.teachers.clone() course_id next_times/> }.into_any())
+            view! { <Progress current=Step::Teacher/> <TeacherStep teachers=data.teachers.clone() course_id next_times/> }.into_any()
         }
         // A tutor named in the URL who is not (or no longer) bookable: back to choosing.
-        _ => (Step::Teacher, view! { <TeacherStep teachers=data.teachers.clone() course_id next_times=Vec::new()/> }.into_any()),
+        _ => view! { <Progress current=Step::Teacher/> <TeacherStep teachers=data.teachers.clone() course_id next_times=Vec::new()/> }
+            .into_any(),
     };
-    let (current, body) = body;
     let banner = data.moving.map(|m| {
         view! {
             <div class="panel reschedule-banner" role="note">
@@ -207,7 +229,7 @@ fn Wizard(data: BookingPage, step_data: Result<StepData, AppError>, query: Booki
             </div>
         }
     });
-    view! { {banner} <Progress current/> {body} }.into_any()
+    view! { {banner} {body} }.into_any()
 }
 
 /// "Tue, Dec 1 at 9:00 AM" from a `YYYY-MM-DD` date and a time label.

@@ -1,6 +1,9 @@
 use leptos::prelude::*;
 
-use super::{time_step::TimeForm, SelectedTeacher};
+use super::{
+    time_step::{TimeChoice, TimeForm},
+    SelectedTeacher,
+};
 use crate::{
     dto::{wizard::DayTimes, TeacherCard},
     urls::StepLinks,
@@ -21,7 +24,7 @@ pub fn WeekStep(teacher: TeacherCard, can_change: bool, links: StepLinks, days: 
                     let heading = format!("{} · {} min", day.date_label, day.session_minutes);
                     view! {
                         <h3 class="week-day">{heading}</h3>
-                        <TimeForm slots=day.slots links label=day.date_label/>
+                        <TimeForm times=Signal::stored(TimeChoice::listed(&day.slots)) links label=day.date_label/>
                     }
                 }).collect_view().into_any()
             }}

@@ -1,0 +1,100 @@
+//! Holding a time while its student confirms it (docs/booking-contract.md §9). Opening the
+//! confirm step holds its time for `booking.hold_minutes`, and the open step renews it. A hold
+//! is busy for everyone but its student (`availability::CourseCalendars`); a student holds one
+//! time at a time (the table's key); choosing another time, going back, leaving and booking
+//! end it.
+//!
+//! Two students cannot both hold, or hold and book, one time: a hold is placed the way a
+//! booking is committed (the `booking` module's comment), in a write transaction that locks
+//! both people and re-checks the slot with every other hold and session in view.
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+
+use super::{
+    availability::{check_start, Proposal},
+    bookable::Bookable,
+    db,
+    live::Change,
+    state::AppState,
+};
+use crate::{
+    dto::live::ChangeKind,
+    entities::{hold, user},
+    error::AppError,
+    slots::Slot,
+};
+
+/// A time held for its student, and until when.
+#[derive(Debug, Clone)]
+pub struct Held {
+    pub slot: Slot,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Holds `start` with `b` for `student` (or renews their hold of it), ending any other hold of
+/// theirs. Refused as a booking would be when the time is not (or no longer) bookable for them.
+pub async fn hold(
+    state: &AppState,
+    student: &user::Model,
+    b: &Bookable,
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Held, AppError> {
+    let txn = db::begin_write(&state.db).await?;
+    db::lock_people(&txn, [b.teacher.id, student.id]).await?;
+    let proposal = Proposal { st_id: b.st_id(), start, moving: b.moving_id() };
+    let slot = check_start(&txn, &state.settings.booking, student, &b.course, &proposal, now).await?;
+    let previous = end(&txn, student.id).await?;
+    // Ended holds are cleared as their Student-Teacher's next hold is placed.
+    hold::Entity::delete_many()
+        .filter(hold::Column::TeacherId.eq(b.teacher.id))
+        .filter(hold::Column::ExpiresAt.lte(now))
+        .exec(&txn)
+        .await?;
+    let expires_at = now + state.settings.booking.hold();
+    hold::ActiveModel {
+        student_id: Set(student.id),
+        teacher_id: Set(b.teacher.id),
+        start_at: Set(slot.start),
+        end_at: Set(slot.end),
+        expires_at: Set(expires_at),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    let renewed = previous.as_ref().is_some_and(|p| p.teacher_id == b.teacher.id && p.start_at == slot.start && p.expires_at > now);
+    if !renewed {
+        if let Some(previous) = previous.filter(|p| p.expires_at > now) {
+            state.live.publish(&state.db, freed(&previous)).await;
+        }
+        let change = Change { kind: ChangeKind::Held, teacher_id: b.teacher.id, student_id: Some(student.id) };
+        state.live.publish(&state.db, change).await;
+    }
+    Ok(Held { slot, expires_at })
+}
+
+/// Ends the student's hold, if they have one (only if it holds `start`, when given: a step
+/// that has gone leaves a newer hold alone).
+pub async fn release(state: &AppState, student: &user::Model, start: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<(), AppError> {
+    let mut held = hold::Entity::delete_many().filter(hold::Column::StudentId.eq(student.id));
+    if let Some(start) = start {
+        held = held.filter(hold::Column::StartAt.eq(start));
+    }
+    let Some(found) = hold::Entity::find_by_id(student.id).one(&state.db).await? else { return Ok(()) };
+    if held.exec(&state.db).await?.rows_affected > 0 && found.expires_at > now {
+        state.live.publish(&state.db, freed(&found)).await;
+    }
+    Ok(())
+}
+
+/// Removes the student's hold in the caller's transaction (a booking's, which takes its time);
+/// answers the hold that was removed.
+pub async fn end(db: &impl ConnectionTrait, student_id: i32) -> Result<Option<hold::Model>, AppError> {
+    let Some(found) = hold::Entity::find_by_id(student_id).one(db).await? else { return Ok(None) };
+    hold::Entity::delete_by_id(student_id).exec(db).await?;
+    Ok(Some(found))
+}
+
+fn freed(ended: &hold::Model) -> Change {
+    Change { kind: ChangeKind::Freed, teacher_id: ended.teacher_id, student_id: Some(ended.student_id) }
+}
