@@ -20,8 +20,10 @@ export default defineConfig({
   reporter: [['list']],
   use: { baseURL: `http://127.0.0.1:${port}`, trace: 'off' },
   projects: [
-    { name: 'desktop', testIgnore: /payment\.spec/, use: { ...desktop, launchOptions } },
-    { name: 'phone', testIgnore: /payment\.spec/, use: { ...devices['Pixel 7'], launchOptions } },
+    { name: 'desktop', testIgnore: /(payment|live)\.spec/, use: { ...desktop, launchOptions } },
+    { name: 'phone', testIgnore: /(payment|live)\.spec/, use: { ...devices['Pixel 7'], launchOptions } },
+    // A hold changes what every other student is offered: the live specs run after the rest.
+    { name: 'live', testMatch: /live\.spec/, dependencies: ['desktop', 'phone'], use: { ...desktop, launchOptions } },
     // Paying uses up a student's included sessions, which other specs count on: it runs last.
     { name: 'payment-desktop', testMatch: /payment\.spec/, dependencies: ['desktop', 'phone'], use: { ...desktop, launchOptions } },
     { name: 'payment-phone', testMatch: /payment\.spec/, dependencies: ['payment-desktop'], use: { ...devices['Pixel 7'], launchOptions } },

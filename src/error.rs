@@ -7,6 +7,11 @@ use leptos::server_fn::{
 };
 use serde::{Deserialize, Serialize};
 
+/// The two refusals the calendar island shows on its own, as constants: naming them through
+/// `AppError`'s `Display` would bring every message into the browser bundle.
+pub const SLOT_UNAVAILABLE: &str = "This time is no longer available. Select another.";
+pub const STUDENT_CONFLICT: &str = "You have another session at this time.";
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
     #[error("Please log in to continue.")]
@@ -31,10 +36,10 @@ pub enum AppError {
     #[error("Too many login attempts. Wait a minute and try again.")]
     TooManyAttempts,
     /// The slot is taken, outside the tutor's hours, or too soon or too far ahead.
-    #[error("This time is no longer available. Select another.")]
+    #[error("{}", SLOT_UNAVAILABLE)]
     SlotUnavailable,
     /// The student has another session overlapping the slot.
-    #[error("You have another session at this time.")]
+    #[error("{}", STUDENT_CONFLICT)]
     StudentConflict,
     /// A change to a session that has been cancelled.
     #[error("This session has been cancelled, so it can no longer be changed.")]

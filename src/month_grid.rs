@@ -5,6 +5,41 @@
 //! end of the month continues in the adjacent month.
 use chrono::{Datelike, NaiveDate};
 
+/// Weekday names, Monday first.
+pub const WEEKDAY_NAMES: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const MONTH_NAMES: [&str; 12] =
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+// The calendar renders in the browser too: dates are read and named here rather than by
+// chrono's parser and `format`, which would add their machinery to the wasm bundle.
+
+/// A `YYYY-MM-DD` date.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let mut parts = text.splitn(3, '-');
+    let (year, month, day) = (parts.next()?.parse().ok()?, parts.next()?.parse().ok()?, parts.next()?.parse().ok()?);
+    NaiveDate::from_ymd_opt(year, month, day)
+}
+
+/// "Tuesday, December 1"
+pub fn day_name(day: NaiveDate) -> String {
+    format!("{}, {} {}", WEEKDAY_NAMES[day.weekday().num_days_from_monday() as usize], MONTH_NAMES[day.month0() as usize], day.day())
+}
+
+/// "Tue, Dec 1"
+pub fn short_day_name(day: NaiveDate) -> String {
+    format!(
+        "{}, {} {}",
+        &WEEKDAY_NAMES[day.weekday().num_days_from_monday() as usize][..3],
+        &MONTH_NAMES[day.month0() as usize][..3],
+        day.day()
+    )
+}
+
+/// "December 2026"
+pub fn month_name(first: NaiveDate) -> String {
+    format!("{} {}", MONTH_NAMES[first.month0() as usize], first.year())
+}
+
 /// The weeks of a month, Monday first; `None` pads the first and last week.
 pub fn month_weeks(first: NaiveDate) -> Vec<[Option<NaiveDate>; 7]> {
     let lead = first.weekday().num_days_from_monday() as usize;
@@ -106,6 +141,21 @@ pub fn grid_move(key: GridKey, day: u32, weekday: u32, month_length: u32) -> Gri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_read_and_named_as_chrono_would() {
+        let mut day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        while day.year() < 2028 {
+            assert_eq!(parse_date(&day.to_string()), Some(day));
+            assert_eq!(day_name(day), day.format("%A, %B %-d").to_string());
+            assert_eq!(short_day_name(day), day.format("%a, %b %-d").to_string());
+            assert_eq!(month_name(day), day.format("%B %Y").to_string());
+            day = day.succ_opt().unwrap();
+        }
+        for bad in ["2026-13-01", "2026-02-30", "+262142-12-31", "2026-1", "", "x-y-z"] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -33,6 +33,9 @@ test('book Algebra I through Next Available, with reminders and a note', async (
   await first.click();
 
   await expect(page.getByRole('heading', { name: 'Confirm your session' })).toBeFocused();
+  // The time's summary shows at once; the step itself (and its URL) once its hold is placed.
+  await expect(page).toHaveURL(/&start=/);
+  await expect(page.getByRole('heading', { name: 'Confirm your session' })).toBeFocused();
   const start = new URL(page.url()).searchParams.get('start')!;
   const summary = page.locator('dl.summary');
   await expect(summary).toContainText('Algebra I');
@@ -179,9 +182,12 @@ test('a time taken meanwhile sends the student back to that date, told so', asyn
   await page.getByRole('button', { name: /^Next Available/ }).click();
   await expect(page.getByRole('heading', { name: 'Select a time' })).toBeFocused();
   await page.getByRole('button', { name: TIME }).first().click();
-  await expect(page.getByRole('heading', { name: 'Confirm your session' })).toBeVisible();
+  await expect(page).toHaveURL(/&start=/);
   const start = new URL(page.url()).searchParams.get('start')!;
-  // Someone else books it first.
+  await expect(page.getByText('This time is held for you for 5 minutes while you confirm.')).toBeVisible();
+  // The hold runs out (the student left the step open too long), and someone else books it.
+  const released = await page.request.post('/api/release_hold', { form: { start }, headers: { Origin: baseURL!, Accept: 'application/json' } });
+  expect(released.status()).toBe(200);
   const rival = await browser.newContext({ baseURL });
   const login = await rival.request.post('/api/login', { form: { email: who.rivalStudent, password: PASSWORD }, headers: { Origin: baseURL! } });
   expect(login.ok()).toBeTruthy();

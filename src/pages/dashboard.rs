@@ -103,7 +103,7 @@ pub fn DashboardPage() -> impl IntoView {
                                                             <p class="muted">{format!("Schedule Later requested on {}", r.requested_on)}</p>
                                                         </div>
                                                         <a class="btn btn-secondary" href=format!("/courses/{}/book", r.course.id)
-                                                            aria-label=format!("Schedule {} now", r.course.title)>"Schedule now"</a>
+                                                            aria-label=format!("Schedule now for {}", r.course.title)>"Schedule now"</a>
                                                     </li>
                                                 }).collect_view()}
                                             </ul>

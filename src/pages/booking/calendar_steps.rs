@@ -6,28 +6,27 @@
 //! on the calendar; a stream of changes (`/api/live/times`) fetches the shown month again, and
 //! polling stands in while the stream is down.
 use leptos::{
+    either::EitherOf3,
     ev,
     prelude::*,
     task::spawn_local,
     wasm_bindgen::{JsCast, JsValue},
     web_sys::{Element, HtmlButtonElement},
 };
-use std::collections::{HashMap, HashSet};
 
 use super::{
+    calls,
     date_step::DateChoices,
     progress::Progress,
     step::Step,
     time_step::{TimeChoice, TimeChoices, TimeState},
 };
 use crate::{
-    api::wizard::{load_month_times, select_date},
     dto::{
         availability::SlotView,
         live::{ChangeKind, RESYNC},
-        wizard::MonthTimes,
+        wizard::{DayTimes, MonthTimes},
     },
-    error::AppError,
     urls::StepLinks,
 };
 
@@ -63,8 +62,28 @@ impl Screen {
     }
 }
 
-/// The months fetched so far, by `YYYY-MM`.
-type Months = HashMap<String, MonthTimes>;
+/// The months fetched so far (a few: a list, not a map, keeps the bundle small).
+#[derive(Debug, Clone, Default)]
+struct Months(Vec<MonthTimes>);
+
+impl Months {
+    fn get(&self, month: &str) -> Option<&MonthTimes> {
+        self.0.iter().find(|m| m.month.month == month)
+    }
+
+    fn contains_key(&self, month: &str) -> bool {
+        self.get(month).is_some()
+    }
+
+    fn insert(&mut self, fresh: MonthTimes) {
+        self.0.retain(|m| m.month.month != fresh.month.month);
+        self.0.push(fresh);
+    }
+
+    fn day(&self, date: &str) -> Option<&DayTimes> {
+        self.0.iter().find_map(|m| m.day(date))
+    }
+}
 
 #[island]
 pub fn CalendarSteps(
@@ -73,8 +92,8 @@ pub fn CalendarSteps(
     month: MonthTimes,
     /// The date whose times to show (step 3), or none for the month (step 2).
     date: Option<String>,
-    /// Why the student is back on step 3: the booking found the chosen time taken.
-    error: Option<AppError>,
+    /// Why the student is back on step 3 (the booking found the chosen time taken), in words.
+    error: Option<String>,
     /// The chosen Student-Teacher, rendered by the server.
     children: Children,
 ) -> impl IntoView {
@@ -83,26 +102,26 @@ pub fn CalendarSteps(
         None => Screen::Date { month: month.month.month.clone(), selected: None },
     };
     let first_times = date.as_deref().and_then(|d| month.day(d)).map(|day| TimeChoice::listed(&day.slots)).unwrap_or_default();
-    let months = RwSignal::new(Months::from([(month.month.month.clone(), month)]));
+    let months = RwSignal::new(Months(vec![month]));
     let screen = RwSignal::new(first);
     let times = RwSignal::new(first_times);
     let error = StoredValue::new(error);
     let announcement = RwSignal::new(String::new());
     let root = NodeRef::<leptos::html::Section>::new();
-    let calendar = Calendar { links, months, screen, times, announcement, root, fetching: StoredValue::new(HashSet::new()) };
+    let calendar = Calendar { links, months, screen, times, announcement, root, fetching: StoredValue::new(Vec::new()) };
 
     let body = move || match screen.get() {
         Screen::Date { month, selected } => {
             let month = move || months.with(|m| m.get(&month).map(|m| m.month.clone()));
-            (move || month().map(|month| view! { <DateChoices links month selected=selected.clone()/> })).into_any()
+            EitherOf3::A(move || month().map(|month| view! { <DateChoices links month selected=selected.clone()/> }))
         }
         Screen::Time(date) => {
-            let day = months.with_untracked(|m| m.values().find_map(|m| m.day(&date).cloned()));
+            let day = months.with_untracked(|m| m.day(&date).cloned());
             // The error a booking came back with belongs to the first screen only.
             let error = error.try_update_value(Option::take).flatten();
-            day.map(|day| view! { <TimeChoices links day times error/> }).into_any()
+            EitherOf3::B(day.map(|day| view! { <TimeChoices links day times error/> }))
         }
-        Screen::Confirming { date_label, slot } => view! { <ConfirmPreview date_label time=slot/> }.into_any(),
+        Screen::Confirming { date_label, slot } => EitherOf3::C(view! { <ConfirmPreview date_label time=slot/> }),
     };
     Effect::new(move |_| calendar.start());
     view! {
@@ -139,7 +158,7 @@ struct Calendar {
     announcement: RwSignal<String>,
     root: NodeRef<leptos::html::Section>,
     /// Months asked for and not yet arrived.
-    fetching: StoredValue<HashSet<String>>,
+    fetching: StoredValue<Vec<String>>,
 }
 
 impl Calendar {
@@ -204,11 +223,7 @@ impl Calendar {
             let date = day.get_attribute("value").unwrap_or_default();
             if day.get_attribute("aria-disabled").as_deref() != Some("true") && self.show_date(&date, true) {
                 ev.prevent_default();
-                let links = self.links;
-                spawn_local(async move {
-                    // `date_selected` is recorded as the post would have; the answer changes nothing here.
-                    let _ = select_date(links.st_id(), date, links.page().to_string(), links.reschedule()).await;
-                });
+                calls::record_date(self.links, date);
             }
         } else if let Some(button) = closest("button[name=start]").and_then(|b| b.dyn_into::<HtmlButtonElement>().ok()) {
             self.choose_time(&ev, &button);
@@ -217,7 +232,7 @@ impl Calendar {
 
     /// Step 3 of `date` from memory; false when its times are not here.
     fn show_date(self, date: &str, push: bool) -> bool {
-        let Some(day) = self.months.with_untracked(|m| m.values().find_map(|m| m.day(date).cloned())) else { return false };
+        let Some(day) = self.months.with_untracked(|m| m.day(date).cloned()) else { return false };
         self.times.set(TimeChoice::listed(&day.slots));
         self.screen.set(Screen::Time(date.to_owned()));
         if push {
@@ -257,8 +272,7 @@ impl Calendar {
         let (Some(form), Screen::Time(date)) = (button.form(), self.screen.get_untracked()) else { return };
         let start = button.value();
         let Some(slot) = self.times.with_untracked(|t| t.iter().find(|t| t.slot.start == start).map(|t| t.slot.clone())) else { return };
-        let date_label =
-            self.months.with_untracked(|m| m.values().find_map(|m| m.day(&date).map(|d| d.date_label.clone()))).unwrap_or_default();
+        let date_label = self.months.with_untracked(|m| m.day(&date).map(|d| d.date_label.clone())).unwrap_or_default();
         ev.prevent_default();
         if form.request_submit_with_submitter(Some(button.as_ref())).is_ok() {
             self.screen.set(Screen::Confirming { date_label, slot });
@@ -279,7 +293,7 @@ impl Calendar {
             }
             return;
         }
-        let month = param("month").or_else(|| self.months.with_untracked(|m| m.values().next().map(|m| m.month.today[..7].to_owned())));
+        let month = param("month").or_else(|| self.months.with_untracked(|m| m.0.first().map(|m| m.month.today[..7].to_owned())));
         if let Some(month) = month {
             self.show_month(month, None, false);
         }
@@ -299,20 +313,23 @@ impl Calendar {
     /// Fetches a month's times into memory (once at a time per month); `then` hears whether
     /// it arrived.
     fn fetch(self, month: String, then: impl FnOnce(bool) + 'static) {
-        if !self.fetching.try_update_value(|f| f.insert(month.clone())).unwrap_or(false) {
+        let asked = self.fetching.try_update_value(|f| {
+            let new = !f.contains(&month);
+            if new {
+                f.push(month.clone());
+            }
+            new
+        });
+        if asked != Some(true) {
             return;
         }
         let links = self.links;
         spawn_local(async move {
-            let found = load_month_times(links.st_id(), Some(month.clone()), links.reschedule()).await;
-            self.fetching.update_value(|f| {
-                f.remove(&month);
-            });
+            let found = calls::month_times(links, &month).await;
+            self.fetching.update_value(|f| f.retain(|m| *m != month));
             let arrived = found.is_ok();
             if let Ok(found) = found {
-                self.months.update_untracked(|m| {
-                    m.insert(month, found);
-                });
+                self.months.update_untracked(|m| m.insert(found));
             }
             then(arrived);
         });
@@ -324,18 +341,23 @@ impl Calendar {
         let Some(month) = self.screen.with_untracked(Screen::month) else { return };
         let links = self.links;
         spawn_local(async move {
-            let Ok(fresh) = load_month_times(links.st_id(), Some(month.clone()), links.reschedule()).await else { return };
+            let Ok(fresh) = calls::month_times(links, &month).await else { return };
             if let Screen::Time(date) = self.screen.get_untracked() {
                 let slots = fresh.day(&date).map(|d| d.slots.clone()).unwrap_or_default();
                 let (now, taken) = self.times.with_untracked(|shown| TimeChoice::refreshed(shown, &slots));
-                self.times.set(now);
+                if self.times.with_untracked(|shown| *shown != now) {
+                    // The list is drawn again: a time that had focus and is still open keeps it.
+                    let focused = document().active_element().filter(|e| e.get_attribute("name").as_deref() == Some("start"));
+                    let start = focused.and_then(|e| e.get_attribute("value"));
+                    self.times.set(now);
+                    if let Some(start) = start {
+                        request_animation_frame(move || refocus(&start));
+                    }
+                }
                 self.announce(&taken);
             }
             let same_days = self.months.with_untracked(|m| m.get(&month).map(|m| &m.month) == Some(&fresh.month));
-            let keep = |m: &mut Months| {
-                m.clear();
-                m.insert(month, fresh);
-            };
+            let keep = |m: &mut Months| *m = Months(vec![fresh]);
             if same_days {
                 self.months.update_untracked(keep);
             } else {
@@ -355,6 +377,14 @@ impl Calendar {
         if !words.is_empty() {
             self.announcement.set(words.join(" "));
         }
+    }
+}
+
+/// Focuses the open time starting at `start`, if it is on screen.
+fn refocus(start: &str) {
+    let button = document().query_selector(&format!("button[name=\"start\"][value=\"{start}\"]")).ok().flatten();
+    if let Some(button) = button.and_then(|b| b.dyn_into::<leptos::web_sys::HtmlElement>().ok()) {
+        let _ = button.focus();
     }
 }
 

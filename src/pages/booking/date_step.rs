@@ -1,4 +1,4 @@
-use leptos::{prelude::*, server_fn::ServerFn};
+use leptos::{either::Either, prelude::*, server_fn::ServerFn};
 
 use super::{calendar::MonthCalendar, next_label, StepInputs};
 use crate::{api::wizard::SelectDate, dto::wizard::MonthDays, urls::StepLinks};
@@ -16,15 +16,15 @@ pub fn DateChoices(
         <div class="quick-options">
             // A post like a calendar day, so `date_selected` is recorded for it too.
             {match &month.next_available {
-                Some(next) => view! {
+                Some(next) => Either::Left(view! {
                     <form method="post" action=SelectDate::PATH>
                         <StepInputs links/>
                         <button type="submit" name="date" value=next.local_date.clone() class="btn btn-secondary">
                             "Next Available: " {next_label(&next.local_date, &next.start_label)}
                         </button>
                     </form>
-                }.into_any(),
-                None => view! { <p class="panel" role="status">"No open times in the next weeks. Try another Student-Teacher or Schedule Later."</p> }.into_any(),
+                }),
+                None => Either::Right(view! { <p class="panel" role="status">"No open times in the next weeks. Try another Student-Teacher or Schedule Later."</p> }),
             }}
             <a class="btn btn-ghost" href=links.this_week()>"This Week"</a>
         </div>

@@ -4,8 +4,9 @@
 use leptos::{prelude::*, task::spawn_local};
 use std::time::Duration;
 
+use super::calls;
 use crate::{
-    api::wizard::{hold_time, release_hold},
+    error::{AppError, SLOT_UNAVAILABLE, STUDENT_CONFLICT},
     urls::StepLinks,
 };
 
@@ -18,10 +19,13 @@ pub fn HoldKeeper(links: StepLinks, start: String, hold_seconds: i64) -> impl In
     Effect::new(move |_| {
         let renew = move || {
             spawn_local(async move {
-                let answer = hold_time(links.st_id(), start.get_value(), links.reschedule()).await;
+                let answer = calls::hold(links, &start.get_value()).await;
                 note.set(match answer {
                     Ok(held) => held_words(held.hold_seconds),
-                    Err(error) => error.to_string(),
+                    Err(AppError::SlotUnavailable) => SLOT_UNAVAILABLE.to_owned(),
+                    Err(AppError::StudentConflict) => STUDENT_CONFLICT.to_owned(),
+                    // Offline for a moment: the hold may end, and booking still checks the time.
+                    Err(_) => "This time could not be held just now. Booking still checks that it is free.".to_owned(),
                 });
             })
         };
@@ -30,9 +34,7 @@ pub fn HoldKeeper(links: StepLinks, start: String, hold_seconds: i64) -> impl In
                 return;
             }
             timers.update_value(|t| t.drain(..).for_each(|h| h.clear()));
-            spawn_local(async move {
-                let _ = release_hold(Some(start.get_value())).await;
-            });
+            calls::release(start.get_value());
         };
         let renew_every = Duration::from_secs(u64::try_from(hold_seconds / 2).unwrap_or(0).max(1));
         let handles = [set_interval_with_handle(renew, renew_every), set_interval_with_handle(left, Duration::from_secs(1))];

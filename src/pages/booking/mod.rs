@@ -3,6 +3,7 @@
 //! builds every step's URL, and each step loads its own data.
 pub mod calendar;
 pub mod calendar_steps;
+mod calls;
 pub mod confirm_step;
 pub mod date_step;
 pub mod hold_keeper;
@@ -199,7 +200,7 @@ fn Wizard(data: BookingPage, step_data: Result<StepData, AppError>, query: Booki
         (Some(teacher), StepData::Calendar(month, date)) => {
             let links = links_for(&teacher);
             view! {
-                <CalendarSteps links month=*month date error=query.error.clone()>
+                <CalendarSteps links month=*month date error=query.error.as_ref().map(AppError::to_string)>
                     <SelectedTeacher teacher can_change links/>
                 </CalendarSteps>
             }
@@ -234,9 +235,10 @@ fn Wizard(data: BookingPage, step_data: Result<StepData, AppError>, query: Booki
 
 /// "Tue, Dec 1 at 9:00 AM" from a `YYYY-MM-DD` date and a time label.
 pub fn next_label(date: &str, time: &str) -> String {
-    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
-        .map(|d| format!("{} at {time}", d.format("%a, %b %-d")))
-        .unwrap_or_else(|_| format!("{date} at {time}"))
+    match crate::month_grid::parse_date(date) {
+        Some(day) => format!("{} at {time}", crate::month_grid::short_day_name(day)),
+        None => format!("{date} at {time}"),
+    }
 }
 
 /// The hidden fields every choice posts: the Student-Teacher and the entry page to continue on.

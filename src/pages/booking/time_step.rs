@@ -1,15 +1,15 @@
-use leptos::{prelude::*, server_fn::ServerFn};
+use leptos::{either::Either, prelude::*, server_fn::ServerFn};
 
 use super::StepInputs;
 use crate::{
     api::wizard::SelectTime,
     dto::{availability::SlotView, wizard::DayTimes},
-    error::AppError,
+    error::{SLOT_UNAVAILABLE, STUDENT_CONFLICT},
     urls::{urlencode, StepLinks},
 };
 
-/// How a start time shows on step 3 (serializable, as part of a list item's key).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+/// How a start time shows on step 3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimeState {
     Open,
     /// It clashes with one of the student's own sessions.
@@ -20,11 +20,11 @@ pub enum TimeState {
 }
 
 impl TimeState {
-    fn reason(self) -> Option<AppError> {
+    fn reason(self) -> Option<&'static str> {
         match self {
             TimeState::Open => None,
-            TimeState::YouAreBusy => Some(AppError::StudentConflict),
-            TimeState::JustTaken => Some(AppError::SlotUnavailable),
+            TimeState::YouAreBusy => Some(STUDENT_CONFLICT),
+            TimeState::JustTaken => Some(SLOT_UNAVAILABLE),
         }
     }
 }
@@ -73,14 +73,14 @@ pub fn TimeChoices(
     links: StepLinks,
     day: DayTimes,
     #[prop(into)] times: Signal<Vec<TimeChoice>>,
-    /// Why the student is back here: the booking found the chosen time taken.
-    error: Option<AppError>,
+    /// Why the student is back here (the booking found the chosen time taken), in words.
+    error: Option<String>,
 ) -> impl IntoView {
     let settings = format!("/settings?next={}", urlencode(&links.time(&day.date)));
     let has_times = move || times.with(|t| t.iter().any(|t| t.state == TimeState::Open));
     view! {
         <h2 id="step-title" tabindex="-1">"Select a time"</h2>
-        {error.map(|e| view! { <p class="panel panel-error" role="alert">{e.to_string()}</p> })}
+        {error.map(|e| view! { <p class="panel panel-error" role="alert">{e}</p> })}
         <p class="step-sub"><strong>{day.date_label.clone()}</strong> " · " {format!("{} min", day.session_minutes)}</p>
         <p class="timezone-note">"Times shown in " <a href=settings>{day.timezone_label.clone()}</a></p>
         {day.clock_changes.iter().map(|note| view! { <p class="panel" role="note">{note.clone()}</p> }).collect_view()}
@@ -90,17 +90,15 @@ pub fn TimeChoices(
     }
 }
 
-/// Start times as buttons of one form that posts the choice (`select_time`). Keyed, so a time
-/// that changes is the only one replaced on screen.
+/// Start times as buttons of one form that posts the choice (`select_time`). Drawn again whole
+/// when they change (a keyed list would cost the bundle more than it saves).
 #[component]
 pub fn TimeForm(#[prop(into)] times: Signal<Vec<TimeChoice>>, links: StepLinks, label: String) -> impl IntoView {
     view! {
         <form method="post" action=SelectTime::PATH>
             <StepInputs links/>
             <ul class="time-grid" role="list" aria-label=label>
-                <For each=move || times.get() key=|t| (t.slot.start.clone(), t.state) let:time>
-                    <li><TimeButton time/></li>
-                </For>
+                {move || times.get().into_iter().map(|time| view! { <li><TimeButton time/></li> }).collect_view()}
             </ul>
         </form>
     }
@@ -111,23 +109,21 @@ pub fn TimeForm(#[prop(into)] times: Signal<Vec<TimeChoice>>, links: StepLinks, 
 fn TimeButton(time: TimeChoice) -> impl IntoView {
     let TimeChoice { slot, state } = time;
     match state.reason() {
-        None => view! {
+        None => Either::Left(view! {
             <button type="submit" name="start" value=slot.start class="time-slot">
                 <span class="time-start">{slot.start_label.clone()}</span>
                 " "
                 <span class="time-end">{format!("to {}", slot.end_label)}</span>
             </button>
-        }
-        .into_any(),
+        }),
         // Not a button at all: nothing to press. Its text says why.
-        Some(reason) => view! {
+        Some(reason) => Either::Right(view! {
             <p class=if state == TimeState::JustTaken { "time-slot taken just-taken" } else { "time-slot taken" }>
                 <span class="time-start">{slot.start_label.clone()}</span>
                 " "
-                <span class="time-reason">{reason.to_string()}</span>
+                <span class="time-reason">{reason}</span>
             </p>
-        }
-        .into_any(),
+        }),
     }
 }
 
