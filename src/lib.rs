@@ -33,8 +33,14 @@ pub mod slots;
 pub fn hydrate() {
     leptos::mount::hydrate_islands();
     client::install();
-    // Marks the page interactive, for styles and for tests that must not act before hydration.
-    if let Some(root) = leptos::prelude::document().document_element() {
-        let _ = root.set_attribute("data-hydrated", "");
-    }
+    // Marks the page interactive, for styles and for tests that must not act before hydration:
+    // once the islands too are hydrated, which the loader does right after this returns.
+    leptos::prelude::set_timeout(
+        || {
+            if let Some(root) = leptos::prelude::document().document_element() {
+                let _ = root.set_attribute("data-hydrated", "");
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 }

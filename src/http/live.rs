@@ -1,7 +1,8 @@
 //! `GET /api/live/times?st={st_id}`: the server-sent events that keep a booking page's times
 //! true (docs/booking-contract.md §9). Each event names how the times changed (`booked`,
-//! `held`, `cancelled`, `freed`, `hours`) or asks for everything again (`resync`); its data
-//! is empty, since the page fetches the times through `load_month_times`, checked as always.
+//! `held`, `cancelled`, `freed`, `hours`) or asks for everything again (`resync`); its data is
+//! that name again (browsers drop an event without data), never the times themselves: the page
+//! fetches them through `load_month_times`, checked as always.
 use axum::{
     extract::{Query, State},
     response::{
@@ -49,7 +50,7 @@ pub async fn times(
             // Missed changes, or fell behind: fetch everything.
             Ok(Heard::Missed) | Err(_) => RESYNC,
         };
-        Some(Ok::<_, std::convert::Infallible>(Event::default().event(name).data("")))
+        Some(Ok::<_, std::convert::Infallible>(Event::default().event(name).data(name)))
     });
     Sse::new(events).keep_alive(KeepAlive::default()).into_response()
 }

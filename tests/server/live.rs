@@ -19,13 +19,22 @@ use crate::harness::{app_error, body_text, book_session, ok_json, postgres_url, 
 
 const HELD: &str = "This time is held for you";
 
-/// Maya's first open times with Tom, soonest first.
+/// The open times of the student's first two days with `st` that have any, soonest first.
 async fn open_times(app: &TestApp, cookie: &str, st: StId) -> Vec<SlotView> {
-    let month: MonthDays = ok_json(app.call("load_month_days", &[("st_id", &st.to_string())], Some(cookie)).await).await;
-    let first = month.next_available.expect("open times");
-    let day: DayTimes =
-        ok_json(app.call("load_day_times", &[("st_id", &st.to_string()), ("date", &first.local_date)], Some(cookie)).await).await;
-    day.slots.into_iter().filter(|s| s.bookable).collect()
+    let mut times = Vec::new();
+    let mut month: Option<String> = None;
+    while times.len() < 4 {
+        let mut form = vec![("st_id", st.to_string())];
+        form.extend(month.clone().map(|m| ("month", m)));
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let days: MonthDays = ok_json(app.call("load_month_days", &form, Some(cookie)).await).await;
+        for date in days.days.iter().take(2) {
+            let day: DayTimes = ok_json(app.call("load_day_times", &[("st_id", &st.to_string()), ("date", date)], Some(cookie)).await).await;
+            times.extend(day.slots.into_iter().filter(|s| s.bookable));
+        }
+        month = Some(days.next_month.expect("open times within the horizon"));
+    }
+    times
 }
 
 /// Whether `start` is offered as open to the student of `cookie`, who lives in `zone`.
@@ -141,6 +150,11 @@ impl Stream {
         loop {
             while let Some(end) = self.buffer.find("\n\n") {
                 let event: String = self.buffer.drain(..end + 2).collect();
+                if event.lines().all(|l| l.starts_with(':')) {
+                    continue; // a keep-alive
+                }
+                // A browser's EventSource drops an event whose data is empty.
+                assert!(event.lines().any(|l| l.len() > "data: ".len() && l.starts_with("data: ")), "{event:?}");
                 match event.lines().find_map(|l| l.strip_prefix("event: ")) {
                     Some("resync") | None => {}
                     Some(name) => return name.to_owned(),

@@ -157,7 +157,7 @@ struct Calendar {
     times: RwSignal<Vec<TimeChoice>>,
     announcement: RwSignal<String>,
     root: NodeRef<leptos::html::Section>,
-    /// Months asked for and not yet arrived.
+    /// Months asked for and not yet arrived (once per request).
     fetching: StoredValue<Vec<String>>,
 }
 
@@ -169,6 +169,7 @@ impl Calendar {
                 self.follow_url();
             }
         });
+        self.follow_url();
         request_idle_callback(move || self.prefetch_neighbours());
         let live = live::Stream::open(self);
         // The islands router replaces this island when the student leaves steps 2 and 3.
@@ -279,7 +280,8 @@ impl Calendar {
         }
     }
 
-    /// Shows what the URL names, after back or forward.
+    /// Shows what the URL names: after back or forward, and once hydrated (a tap before then
+    /// went to the page, whose patch leaves an island as it was).
     fn follow_url(self) {
         let query = window().location().search().unwrap_or_default();
         let params = leptos::web_sys::UrlSearchParams::new_with_str(&query).ok();
@@ -287,15 +289,24 @@ impl Calendar {
         if param("start").is_some() {
             return;
         }
+        let shown = self.screen.get_untracked();
         if let Some(date) = param("date") {
-            if !self.show_date(&date, false) {
-                let _ = window().location().reload();
+            if shown == Screen::Time(date.clone()) || self.show_date(&date, false) {
+                return;
             }
+            // Its month first; a date that is in none is the page's to show.
+            self.fetch(date.get(..7).unwrap_or_default().to_owned(), move |found| {
+                if !(found && self.show_date(&date, false)) {
+                    let _ = window().location().reload();
+                }
+            });
             return;
         }
         let month = param("month").or_else(|| self.months.with_untracked(|m| m.0.first().map(|m| m.month.today[..7].to_owned())));
-        if let Some(month) = month {
-            self.show_month(month, None, false);
+        match (month, shown) {
+            (Some(month), Screen::Date { month: on_screen, .. }) if month == on_screen => {}
+            (Some(month), _) => self.show_month(month, None, false),
+            (None, _) => {}
         }
     }
 
@@ -304,29 +315,24 @@ impl Calendar {
         let Some(month) = self.screen.with_untracked(Screen::month) else { return };
         let neighbours = self.months.with_untracked(|m| m.get(&month).map(|m| [m.month.prev_month.clone(), m.month.next_month.clone()]));
         for neighbour in neighbours.into_iter().flatten().flatten() {
-            if !self.months.with_untracked(|m| m.contains_key(&neighbour)) {
+            let asked = self.fetching.with_value(|f| f.contains(&neighbour));
+            if !asked && !self.months.with_untracked(|m| m.contains_key(&neighbour)) {
                 self.fetch(neighbour, |_| {});
             }
         }
     }
 
-    /// Fetches a month's times into memory (once at a time per month); `then` hears whether
-    /// it arrived.
+    /// Fetches a month's times into memory; `then` hears whether they arrived.
     fn fetch(self, month: String, then: impl FnOnce(bool) + 'static) {
-        let asked = self.fetching.try_update_value(|f| {
-            let new = !f.contains(&month);
-            if new {
-                f.push(month.clone());
-            }
-            new
-        });
-        if asked != Some(true) {
-            return;
-        }
+        self.fetching.update_value(|f| f.push(month.clone()));
         let links = self.links;
         spawn_local(async move {
             let found = calls::month_times(links, &month).await;
-            self.fetching.update_value(|f| f.retain(|m| *m != month));
+            self.fetching.update_value(|f| {
+                if let Some(at) = f.iter().position(|m| *m == month) {
+                    f.remove(at);
+                }
+            });
             let arrived = found.is_ok();
             if let Ok(found) = found {
                 self.months.update_untracked(|m| m.insert(found));
