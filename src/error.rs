@@ -7,7 +7,7 @@ use leptos::server_fn::{
 };
 use serde::{Deserialize, Serialize};
 
-/// The two refusals the calendar island shows on its own, as constants: naming them through
+/// The two refusals the islands show on their own, as constants: naming them through
 /// `AppError`'s `Display` would bring every message into the browser bundle.
 pub const SLOT_UNAVAILABLE: &str = "This time is no longer available. Select another.";
 pub const STUDENT_CONFLICT: &str = "You have another session at this time.";

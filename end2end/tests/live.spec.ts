@@ -44,7 +44,7 @@ test('a time another student holds or books turns taken on screen, without a rel
   await maya.button.click();
   await expect(page.getByRole('heading', { name: 'Confirm your session' })).toBeFocused();
   await expect(page.getByText('This time is held for you for 5 minutes while you confirm.')).toBeVisible();
-  await expect(taken).toContainText('This time is no longer available.');
+  await expect(taken).toContainText('Just taken by someone else');
   await expect(open).toHaveCount(0);
   await expect(kenji.getByRole('status').filter({ hasText: 'was just taken' })).toContainText(kenjisLabel);
   await accessible(kenji);

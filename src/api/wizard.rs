@@ -23,15 +23,7 @@ pub async fn load_next_times(course_id: i32) -> Result<Vec<SlotView>, AppError> 
 
 #[server(endpoint = "load_month_days")]
 pub async fn load_month_days(st_id: StId, month: Option<String>, reschedule: Option<i32>) -> Result<MonthDays, AppError> {
-    use crate::server::{
-        bookable,
-        request::{app_state, require_student},
-        wizard,
-    };
-    let (state, student) = (app_state()?, require_student()?);
-    let now = chrono::Utc::now();
-    let tutor = bookable::bookable_for(&state.db, &student, st_id, reschedule, now).await?;
-    Ok(wizard::month_times(&state.db, &state.settings.booking, &student, &tutor, month.as_deref(), now).await?.month)
+    Ok(load_month_times(st_id, month, reschedule).await?.month)
 }
 
 /// A month's days with each date's times, so the calendar answers a date in the browser.

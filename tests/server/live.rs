@@ -29,7 +29,8 @@ async fn open_times(app: &TestApp, cookie: &str, st: StId) -> Vec<SlotView> {
         let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let days: MonthDays = ok_json(app.call("load_month_days", &form, Some(cookie)).await).await;
         for date in days.days.iter().take(2) {
-            let day: DayTimes = ok_json(app.call("load_day_times", &[("st_id", &st.to_string()), ("date", date)], Some(cookie)).await).await;
+            let day: DayTimes =
+                ok_json(app.call("load_day_times", &[("st_id", &st.to_string()), ("date", date)], Some(cookie)).await).await;
             times.extend(day.slots.into_iter().filter(|s| s.bookable));
         }
         month = Some(days.next_month.expect("open times within the horizon"));

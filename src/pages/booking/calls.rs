@@ -19,7 +19,7 @@ use crate::{
 };
 
 /// Posts `form` to a server function and reads its answer, or the error it answered with.
-async fn call<T: DeserializeOwned>(path: &str, form: &[(&str, &str)]) -> Result<T, AppError> {
+async fn call<T: DeserializeOwned>(path: &str, form: &[(&str, String)]) -> Result<T, AppError> {
     let transport = |e: JsValue| AppError::Transport(e.as_string().unwrap_or_else(|| "the request failed".into()));
     let body = UrlSearchParams::new().map_err(transport)?;
     for (name, value) in form {
@@ -42,46 +42,36 @@ async fn call<T: DeserializeOwned>(path: &str, form: &[(&str, &str)]) -> Result<
     }
 }
 
-fn reschedule(links: &StepLinks) -> String {
-    links.reschedule().map(|id| id.to_string()).unwrap_or_default()
+/// A step's fields: the Student-Teacher, `more`, and the session being moved, if any.
+fn step_form(links: StepLinks, more: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
+    let mut form = vec![("st_id", links.st_id().to_string())];
+    form.extend(more.iter().map(|(name, value)| (*name, (*value).to_owned())));
+    form.extend(links.reschedule().map(|id| ("reschedule", id.to_string())));
+    form
 }
 
 /// `load_month_times`: a month's days with each date's times.
 pub async fn month_times(links: StepLinks, month: &str) -> Result<MonthTimes, AppError> {
-    let (st, moving) = (links.st_id().to_string(), reschedule(&links));
-    let mut form = vec![("st_id", st.as_str()), ("month", month)];
-    if !moving.is_empty() {
-        form.push(("reschedule", &moving));
-    }
-    call(LoadMonthTimes::PATH, &form).await
+    call(LoadMonthTimes::PATH, &step_form(links, &[("month", month)])).await
 }
 
 /// `select_date`, in the background: records `date_selected` as the date's post would have.
 pub fn record_date(links: StepLinks, date: String) {
+    let form = step_form(links, &[("date", &date), ("page", &links.page().to_string())]);
+    // Its answer, the next step's address, is already on screen.
     spawn_local(async move {
-        let (st, page, moving) = (links.st_id().to_string(), links.page().to_string(), reschedule(&links));
-        let mut form = vec![("st_id", st.as_str()), ("date", &date), ("page", &page)];
-        if !moving.is_empty() {
-            form.push(("reschedule", &moving));
-        }
-        // Its answer, the next step's address, is already on screen.
         let _ = call::<()>(SelectDate::PATH, &form).await;
     });
 }
 
 /// `hold_time`: renews the hold on `start`.
 pub async fn hold(links: StepLinks, start: &str) -> Result<HoldAnswer, AppError> {
-    let (st, moving) = (links.st_id().to_string(), reschedule(&links));
-    let mut form = vec![("st_id", st.as_str()), ("start", start)];
-    if !moving.is_empty() {
-        form.push(("reschedule", &moving));
-    }
-    call(HoldTime::PATH, &form).await
+    call(HoldTime::PATH, &step_form(links, &[("start", start)])).await
 }
 
 /// `release_hold` of `start`, in the background.
 pub fn release(start: String) {
     spawn_local(async move {
-        let _ = call::<()>(ReleaseHold::PATH, &[("start", &start)]).await;
+        let _ = call::<()>(ReleaseHold::PATH, &[("start", start)]).await;
     });
 }

@@ -4,7 +4,7 @@ use super::StepInputs;
 use crate::{
     api::wizard::SelectTime,
     dto::{availability::SlotView, wizard::DayTimes},
-    error::{SLOT_UNAVAILABLE, STUDENT_CONFLICT},
+    error::STUDENT_CONFLICT,
     urls::{urlencode, StepLinks},
 };
 
@@ -24,7 +24,8 @@ impl TimeState {
         match self {
             TimeState::Open => None,
             TimeState::YouAreBusy => Some(STUDENT_CONFLICT),
-            TimeState::JustTaken => Some(SLOT_UNAVAILABLE),
+            // Short, for a tile; the live region says which time it was.
+            TimeState::JustTaken => Some("Just taken by someone else"),
         }
     }
 }
