@@ -221,10 +221,21 @@ impl Calendar {
             ev.prevent_default();
             self.show_month(date[..7].to_owned(), Some(date), true);
         } else if let Some(day) = closest("button[name=date]") {
+            if day.get_attribute("aria-disabled").as_deref() == Some("true") {
+                return;
+            }
+            // A date of a month not fetched yet ("Next Available") is fetched first: the page's
+            // own post would leave this island as it is.
+            ev.prevent_default();
             let date = day.get_attribute("value").unwrap_or_default();
-            if day.get_attribute("aria-disabled").as_deref() != Some("true") && self.show_date(&date, true) {
-                ev.prevent_default();
-                calls::record_date(self.links, date);
+            calls::record_date(self.links, date.clone());
+            if !self.show_date(&date, true) {
+                let links = self.links;
+                self.fetch(date.get(..7).unwrap_or_default().to_owned(), move |found| {
+                    if !(found && self.show_date(&date, true)) {
+                        let _ = window().location().assign(&links.time(&date));
+                    }
+                });
             }
         } else if let Some(button) = closest("button[name=start]").and_then(|b| b.dyn_into::<HtmlButtonElement>().ok()) {
             self.choose_time(&ev, &button);
