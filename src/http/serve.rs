@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use super::router;
 use crate::server::{
-    analytics::Analytics, config::Settings, db, live::Live, login_limits, mail, payments, retention, seed, state::AppState, stripe, video,
+    analytics::Analytics, config::Settings, db, holds, live::Live, login_limits, mail, payments, retention, seed, state::AppState, stripe,
+    video,
 };
 
 /// Connects, migrates, seeds an empty database, and builds the state.
@@ -37,6 +38,7 @@ pub async fn prepare(settings: Settings, leptos_options: LeptosOptions) -> anyho
         demo_login,
     };
     payments::start_worker(&state);
+    holds::start_sweeping(&state);
     Ok(state)
 }
 

@@ -2,7 +2,8 @@
 //! confirm step holds its time for `booking.hold_minutes`, and the open step renews it. A hold
 //! is busy for everyone but its student (`availability::CourseCalendars`); a student holds one
 //! time at a time (the table's key); choosing another time, going back, leaving and booking
-//! end it.
+//! end it, and a hold that runs its term is cleared within seconds (`start_sweeping`), its
+//! time announced free.
 //!
 //! Two students cannot both hold, or hold and book, one time: a hold is placed the way a
 //! booking is committed (the `booking` module's comment), in a write transaction that locks
@@ -45,12 +46,6 @@ pub async fn hold(
     let proposal = Proposal { st_id: b.st_id(), start, moving: b.moving_id() };
     let slot = check_start(&txn, &state.settings.booking, student, &b.course, &proposal, now).await?;
     let previous = end(&txn, student.id).await?;
-    // Ended holds are cleared as their Student-Teacher's next hold is placed.
-    hold::Entity::delete_many()
-        .filter(hold::Column::TeacherId.eq(b.teacher.id))
-        .filter(hold::Column::ExpiresAt.lte(now))
-        .exec(&txn)
-        .await?;
     let expires_at = now + state.settings.booking.hold();
     hold::ActiveModel {
         student_id: Set(student.id),
@@ -93,6 +88,38 @@ pub async fn end(db: &impl ConnectionTrait, student_id: i32) -> Result<Option<ho
     let Some(found) = hold::Entity::find_by_id(student_id).one(db).await? else { return Ok(None) };
     hold::Entity::delete_by_id(student_id).exec(db).await?;
     Ok(Some(found))
+}
+
+/// How often holds that ran their term are cleared, and their times announced free.
+const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Clears the holds that ran their term by `now` (a tab closed on step 4, a phone asleep) and
+/// tells the pages showing their times; answers how many. Another process may clear the same
+/// hold at once: its time is announced twice, which only fetches it twice.
+pub async fn end_expired(state: &AppState, now: DateTime<Utc>) -> Result<usize, AppError> {
+    let ended = hold::Entity::find().filter(hold::Column::ExpiresAt.lte(now)).all(&state.db).await?;
+    if ended.is_empty() {
+        return Ok(0);
+    }
+    hold::Entity::delete_many().filter(hold::Column::ExpiresAt.lte(now)).exec(&state.db).await?;
+    for hold in &ended {
+        state.live.publish(&state.db, freed(hold)).await;
+    }
+    Ok(ended.len())
+}
+
+/// Runs [`end_expired`] every [`SWEEP_EVERY`] for the life of the process.
+pub fn start_sweeping(state: &AppState) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(SWEEP_EVERY);
+        loop {
+            every.tick().await;
+            if let Err(error) = end_expired(&state, Utc::now()).await {
+                tracing::warn!(%error, "cannot clear the holds that ended; will retry");
+            }
+        }
+    });
 }
 
 fn freed(ended: &hold::Model) -> Change {

@@ -216,7 +216,27 @@ async fn the_stream_tells_a_page_how_its_times_changed(backend: Backend) {
     assert_eq!(ask(Some(&tom_himself)).await.unwrap().status(), StatusCode::FORBIDDEN);
 }
 
+async fn a_hold_that_runs_its_term_is_cleared_and_its_time_announced_free(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let base = app.listen().await;
+    let (maya, kenji) = (app.login("maya@student.test").await, app.login("kenji@student.test").await);
+    let tom = app.st_id("tom@tutor.test", "Algebra I").await;
+    let mut kenjis_page = Stream::open(&base, &kenji, tom).await;
+    let slot = open_times(&app, &maya, tom).await.remove(0);
+    open_confirm(&app, &maya, tom, &slot).await;
+    assert_eq!(kenjis_page.next().await, "held");
+
+    let term = Duration::from_secs(60 * u64::from(app.state.settings.booking.hold_minutes));
+    assert_eq!(session_booking::server::holds::end_expired(&app.state, Utc::now()).await.unwrap(), 0, "not yet");
+    let later = Utc::now() + chrono::Duration::from_std(term).unwrap() + chrono::Duration::seconds(1);
+    assert_eq!(session_booking::server::holds::end_expired(&app.state, later).await.unwrap(), 1);
+    assert_eq!(kenjis_page.next().await, "freed");
+    assert_eq!(holds(&app).await, 0);
+    assert!(is_open(&app, &kenji, TOKYO, tom, &slot.start).await);
+}
+
 crate::on_both_backends!(
+    a_hold_that_runs_its_term_is_cleared_and_its_time_announced_free,
     the_confirm_step_holds_its_time_for_its_student_alone,
     a_student_holds_one_time_and_going_back_frees_it,
     two_students_never_hold_one_time,
