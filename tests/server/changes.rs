@@ -255,9 +255,10 @@ async fn a_session_may_move_onto_part_of_its_own_time(backend: Backend) {
     let app = app_with_free_hours(backend, 1).await;
     let maya = app.login("maya@student.test").await;
     let tom = app.st_id("tom@tutor.test", "Algebra I").await;
-    let start = first_free_start(&app, &maya, tom).await;
+    // A time with an open start half an hour later, whatever the hour the test runs at (the
+    // first open time of the day may be the last one of Tom's hours).
+    let (start, date) = start_with_a_neighbour(&app, &maya, tom).await;
     let id = book(&app, &maya, tom, &start, "overlap-1").await;
-    let date = utc(&start).with_timezone(&chrono_tz::America::New_York).date_naive().to_string();
     let overlapping = |day: &DayTimes| -> Vec<String> {
         day.slots
             .iter()
@@ -273,6 +274,25 @@ async fn a_session_may_move_onto_part_of_its_own_time(backend: Backend) {
     let target = overlapping(&moving).into_iter().next().expect("a start half an hour from the session's own, in Tom's hours");
     ok_json::<ChangedSession>(reschedule(&app, &maya, id, &target, "overlap-key").await).await;
     assert_eq!(row(&app, id).await.start_at, utc(&target));
+}
+
+/// An open start of `st` with another open start 30 minutes after it, and its date.
+async fn start_with_a_neighbour(app: &TestApp, cookie: &str, st: StId) -> (String, String) {
+    let this: MonthDays = ok_json(app.call("load_month_days", &[("st_id", &st.to_string())], Some(cookie)).await).await;
+    let mut days = this.days.clone();
+    if let Some(next) = &this.next_month {
+        let form = [("st_id", st.to_string()), ("month", next.clone())];
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        days.extend(ok_json::<MonthDays>(app.call("load_month_days", &form, Some(cookie)).await).await.days);
+    }
+    for date in &days {
+        let day: DayTimes = ok_json(app.call("load_day_times", &[("st_id", &st.to_string()), ("date", date)], Some(cookie)).await).await;
+        let open: Vec<&str> = day.slots.iter().filter(|s| s.bookable).map(|s| s.start.as_str()).collect();
+        if let Some(start) = open.iter().find(|s| open.iter().any(|n| (utc(n) - utc(s)).num_minutes() == 30)) {
+            return ((*start).to_owned(), date.clone());
+        }
+    }
+    panic!("no open time this month or next with another half an hour after it");
 }
 
 async fn a_reschedule_is_refused_where_a_booking_would_be(backend: Backend) {
