@@ -75,9 +75,8 @@ pub async fn release(state: &AppState, student: &user::Model, start: Option<Date
     if let Some(start) = start {
         held = held.filter(hold::Column::StartAt.eq(start));
     }
-    let Some(found) = hold::Entity::find_by_id(student.id).one(&state.db).await? else { return Ok(()) };
-    if held.exec(&state.db).await?.rows_affected > 0 && found.expires_at > now {
-        state.live.publish(&state.db, freed(&found)).await;
+    for ended in held.exec_with_returning(&state.db).await?.iter().filter(|h| h.expires_at > now) {
+        state.live.publish(&state.db, freed(ended)).await;
     }
     Ok(())
 }
@@ -85,23 +84,17 @@ pub async fn release(state: &AppState, student: &user::Model, start: Option<Date
 /// Removes the student's hold in the caller's transaction (a booking's, which takes its time);
 /// answers the hold that was removed.
 pub async fn end(db: &impl ConnectionTrait, student_id: i32) -> Result<Option<hold::Model>, AppError> {
-    let Some(found) = hold::Entity::find_by_id(student_id).one(db).await? else { return Ok(None) };
-    hold::Entity::delete_by_id(student_id).exec(db).await?;
-    Ok(Some(found))
+    Ok(hold::Entity::delete_many().filter(hold::Column::StudentId.eq(student_id)).exec_with_returning(db).await?.pop())
 }
 
 /// How often holds that ran their term are cleared, and their times announced free.
 const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// Clears the holds that ran their term by `now` (a tab closed on step 4, a phone asleep) and
-/// tells the pages showing their times; answers how many. Another process may clear the same
-/// hold at once: its time is announced twice, which only fetches it twice.
+/// tells the pages showing their times; answers how many. One statement deletes and answers
+/// them, so a hold two processes sweep at once is announced by the one that removed it.
 pub async fn end_expired(state: &AppState, now: DateTime<Utc>) -> Result<usize, AppError> {
-    let ended = hold::Entity::find().filter(hold::Column::ExpiresAt.lte(now)).all(&state.db).await?;
-    if ended.is_empty() {
-        return Ok(0);
-    }
-    hold::Entity::delete_many().filter(hold::Column::ExpiresAt.lte(now)).exec(&state.db).await?;
+    let ended = hold::Entity::delete_many().filter(hold::Column::ExpiresAt.lte(now)).exec_with_returning(&state.db).await?;
     for hold in &ended {
         state.live.publish(&state.db, freed(hold)).await;
     }
