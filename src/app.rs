@@ -1,9 +1,10 @@
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Redirect, Route, Router, Routes},
     path, SsrMode,
 };
+use std::sync::Arc;
 
 use crate::{
     api::auth::get_current_user,
@@ -22,7 +23,23 @@ use crate::{
     },
 };
 
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+/// Where the page's stylesheet and scripts are: named once per process (`http::bundle`), not
+/// read from the hash file on every render.
+#[derive(Clone, Debug)]
+pub struct BundleLinks {
+    pub stylesheet: Arc<str>,
+    pub script: Arc<str>,
+    pub wasm: Arc<str>,
+    /// The islands' start script, a file of its own instead of inline in every page.
+    pub boot: Arc<str>,
+}
+
+pub fn shell(options: LeptosOptions, bundle: BundleLinks) -> impl IntoView {
+    // Islands: only the interactive parts hydrate, so the page around them renders without
+    // hydration markers (as `HydrationScripts` would set).
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -31,11 +48,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
                 <meta name="theme-color" content="#4338ca"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <AutoReload options=options.clone()/>
-                <HashedStylesheet options=options.clone() id="leptos"/>
-                // Islands: only the interactive parts hydrate; the islands router fetches the
-                // next page's HTML and patches it in, so links and forms stay client-side.
-                <HydrationScripts options islands=true islands_router=true/>
+                <AutoReload options/>
+                <link rel="stylesheet" id="leptos" href=bundle.stylesheet/>
+                // The start script hydrates the islands once the page is idle; Leptos's islands
+                // router in it fetches the next page's HTML and patches it in, so links and
+                // forms stay client-side.
+                <link rel="modulepreload" href=bundle.script/>
+                <link rel="preload" href=bundle.wasm r#as="fetch" r#type="application/wasm" crossorigin=""/>
+                <script type="module" src=bundle.boot></script>
                 <MetaTags/>
             </head>
             <body>

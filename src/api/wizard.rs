@@ -18,7 +18,7 @@ pub async fn load_next_times(course_id: i32) -> Result<Vec<SlotView>, AppError> 
         request::{app_state, require_student},
     };
     let (state, student) = (app_state()?, require_student()?);
-    next_by_tutor(&state.db, &state.settings.booking, &student, course_id, chrono::Utc::now()).await
+    next_by_tutor(&state, &student, course_id, chrono::Utc::now()).await
 }
 
 #[server(endpoint = "load_month_days")]
@@ -36,8 +36,8 @@ pub async fn load_month_times(st_id: StId, month: Option<String>, reschedule: Op
     };
     let (state, student) = (app_state()?, require_student()?);
     let now = chrono::Utc::now();
-    let tutor = bookable::bookable_for(&state.db, &student, st_id, reschedule, now).await?;
-    wizard::month_times(&state.db, &state.settings.booking, &student, &tutor, month.as_deref(), now).await
+    let tutor = bookable::bookable_for(&state.db, &state.catalog, &student, st_id, reschedule, now).await?;
+    wizard::month_times(&state, &student, &tutor, month.as_deref(), now).await
 }
 
 #[server(endpoint = "load_day_times")]
@@ -49,7 +49,7 @@ pub async fn load_day_times(st_id: StId, date: String, reschedule: Option<i32>) 
     };
     let (state, student) = (app_state()?, require_student()?);
     let now = chrono::Utc::now();
-    let tutor = bookable::bookable_for(&state.db, &student, st_id, reschedule, now).await?;
+    let tutor = bookable::bookable_for(&state.db, &state.catalog, &student, st_id, reschedule, now).await?;
     wizard::day_times(&state.db, &state.settings.booking, &student, &tutor, &date, now).await
 }
 
@@ -63,7 +63,7 @@ pub async fn load_week_times(st_id: StId, reschedule: Option<i32>) -> Result<Vec
     };
     let (state, student) = (app_state()?, require_student()?);
     let now = chrono::Utc::now();
-    let tutor = bookable::bookable_for(&state.db, &student, st_id, reschedule, now).await?;
+    let tutor = bookable::bookable_for(&state.db, &state.catalog, &student, st_id, reschedule, now).await?;
     wizard::week_times(&state.db, &state.settings.booking, &student, &tutor, now).await
 }
 
@@ -76,7 +76,7 @@ pub async fn load_confirm(st_id: StId, start: String, reschedule: Option<i32>) -
     };
     let (state, student) = (app_state()?, require_student()?);
     let now = chrono::Utc::now();
-    let tutor = bookable::bookable_for(&state.db, &student, st_id, reschedule, now).await?;
+    let tutor = bookable::bookable_for(&state.db, &state.catalog, &student, st_id, reschedule, now).await?;
     wizard::confirm_view(&state, &student, &tutor, &start, now).await
 }
 
@@ -90,7 +90,7 @@ pub async fn hold_time(st_id: StId, start: String, reschedule: Option<i32>) -> R
     };
     let (state, student) = (app_state()?, require_student()?);
     let (now, start) = (chrono::Utc::now(), parse_start(&start)?);
-    let tutor = bookable::bookable_for(&state.db, &student, st_id, reschedule, now).await?;
+    let tutor = bookable::bookable_for(&state.db, &state.catalog, &student, st_id, reschedule, now).await?;
     let held = holds::hold(&state, &student, &tutor, start, now).await?;
     Ok(HoldAnswer { hold_seconds: (held.expires_at - now).num_seconds() })
 }
@@ -119,7 +119,7 @@ pub async fn select_date(st_id: StId, date: String, page: String, reschedule: Op
     };
     let (state, student) = (app_state()?, require_student()?);
     let choice = wizard::Choice { st_id, value: &date, page: &page, reschedule };
-    let next = wizard::select_date(&state.db, &state.analytics, &student, choice, chrono::Utc::now()).await?;
+    let next = wizard::select_date(&state, &student, choice, chrono::Utc::now()).await?;
     leptos_axum::redirect(&next);
     Ok(())
 }
@@ -133,7 +133,7 @@ pub async fn select_time(st_id: StId, start: String, page: String, reschedule: O
     };
     let (state, student) = (app_state()?, require_student()?);
     let choice = wizard::Choice { st_id, value: &start, page: &page, reschedule };
-    let next = wizard::select_time(&state.db, &state.analytics, &student, choice, chrono::Utc::now()).await?;
+    let next = wizard::select_time(&state, &student, choice, chrono::Utc::now()).await?;
     leptos_axum::redirect(&next);
     Ok(())
 }

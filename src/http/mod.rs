@@ -1,6 +1,7 @@
 //! The HTTP shell around the app: the axum router and its layers, the downloads, and starting
 //! and stopping the server. Only `main.rs` and the tests import it; it calls services and the
 //! app, never the other way round.
+mod bundle;
 mod calendar;
 mod form_errors;
 mod live;
@@ -43,8 +44,9 @@ fn route_list() -> Vec<AxumRouteListing> {
 }
 
 /// Builds the whole application over a database that is already migrated.
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState) -> anyhow::Result<Router> {
     let routes = route_list();
+    let bundle::Bundle { links, boot } = bundle::Bundle::load(&state.leptos_options)?;
     // What every page and server function finds in its context.
     let context = {
         let state = state.clone();
@@ -55,17 +57,18 @@ pub fn router(state: AppState) -> Router {
     };
     // `leptos_routes_with_context` also mounts every server function at its endpoint, with the
     // same context, so they need no route of their own.
-    Router::new()
+    Ok(Router::new()
         .route("/health", get(|| async { "ok" }))
+        .route(&links.boot, get(move |headers: axum::http::HeaderMap| async move { boot.answer(&headers) }))
         .route("/sessions/{session_id}/calendar", get(calendar::download))
         .route("/webhooks/stripe", axum::routing::post(webhooks::stripe))
         .route("/api/live/times", get(live::times))
         .nest_service("/pkg", static_bundle(&state.leptos_options))
         .leptos_routes_with_context(&state, routes, context.clone(), {
-            let options = state.leptos_options.clone();
-            move || shell(options.clone())
+            let (options, links) = (state.leptos_options.clone(), links.clone());
+            move || shell(options.clone(), links.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, move |options| shell(options, links.clone())))
         .layer(middleware::from_fn_with_state(state.clone(), session::resolve_session))
         .layer(middleware::from_fn_with_state(state.settings.clone(), security::refuse_cross_site))
         .layer(middleware::from_fn(status::honest_status))
@@ -79,7 +82,7 @@ pub fn router(state: AppState) -> Router {
         // default costs far more time per page than the bytes it saves (BENCHMARKS.md).
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(time_limit())
-        .with_state(state)
+        .with_state(state))
 }
 
 /// No request may keep the server working on it (and its connection open) without end: past

@@ -30,6 +30,7 @@ pub async fn prepare(settings: Settings, leptos_options: LeptosOptions) -> anyho
         settings: Arc::new(settings),
         analytics,
         catalog: Default::default(),
+        calendars: Default::default(),
         video,
         mail,
         stripe,
@@ -51,7 +52,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     leptos_options.hash_files |= hash_file.exists();
     let addr = settings.server.site_addr;
     let state = prepare(settings, leptos_options).await?;
-    let app = router(state);
+    let app = router(state)?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{addr}");
     // Nagle's algorithm with delayed ACKs would hold back the end of a streamed response

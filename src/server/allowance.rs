@@ -79,6 +79,15 @@ pub async fn allowance(db: &impl ConnectionTrait, student_id: i32, course: &cour
 
 /// Refuses one more upcoming session to a student who holds as many as they may, across all
 /// courses; a session awaiting payment is one while it holds its time.
+/// What the student's next session of `course` costs: a course without a price has nothing to
+/// count.
+pub async fn next_charge(db: &impl ConnectionTrait, student_id: i32, course: &course::Model) -> Result<Charge, AppError> {
+    if course.session_price_cents.is_none() {
+        return Ok(Charge::Included);
+    }
+    Ok(Charge::for_next(&allowance(db, student_id, course).await?, course))
+}
+
 pub async fn require_room_for_another(
     db: &impl ConnectionTrait,
     defaults: &BookingDefaults,

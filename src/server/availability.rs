@@ -5,7 +5,10 @@ use chrono_tz::Tz;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 
-use super::{enrollment::enrolled_course, input::month_range, queries::users_by_id, time_off::time_off_spans, timezones::parse_timezone};
+use super::{
+    calendar_cache::View, enrollment::enrolled_course, input::month_range, live::Stamp, queries::users_by_id, state::AppState,
+    time_off::time_off_spans, timezones::parse_timezone,
+};
 use crate::{
     dto::{
         availability::{MonthAvailability, SlotView},
@@ -319,21 +322,51 @@ pub async fn month_availability(
     })
 }
 
-/// Step 1: each of the course's tutors' first bookable time, so the soonest is easy to pick.
-pub async fn next_by_tutor(
-    db: &impl ConnectionTrait,
-    defaults: &super::config::BookingDefaults,
+/// Step 1: each of the course's tutors' first bookable time, so the soonest is easy to pick;
+/// from the calendar cache, else computed for all of them at once.
+pub async fn next_by_tutor(state: &AppState, student: &user::Model, course_id: i32, now: DateTime<Utc>) -> Result<Vec<SlotView>, AppError> {
+    let entry = state.catalog.enrolled_course(&state.db, student, course_id).await?;
+    let (versions, next) = (state.live.versions(), &state.calendars.next);
+    let timezone = parse_timezone(&student.timezone);
+    let views: Vec<(View, Stamp)> = entry
+        .bookable_by(student.id)
+        .map(|t| {
+            let view = View { st_id: t.card.st_id, teacher_id: t.person.id, student_id: student.id, timezone, moving: None };
+            (view, view.stamp(versions))
+        })
+        .collect();
+    let mut kept = Vec::with_capacity(views.len());
+    for (view, stamp) in &views {
+        match next.get(*view, (), *stamp).await {
+            Some(found) => kept.extend(found),
+            None => return first_times(state, student, &entry.course, &views, now).await,
+        }
+    }
+    Ok(kept)
+}
+
+/// Each tutor's first bookable time computed, and kept under the stamp read before loading.
+async fn first_times(
+    state: &AppState,
     student: &user::Model,
-    course_id: i32,
+    course: &course::Model,
+    views: &[(View, Stamp)],
     now: DateTime<Utc>,
 ) -> Result<Vec<SlotView>, AppError> {
-    let course = enrolled_course(db, student, course_id).await?;
-    let loaded = CourseCalendars::load(db, defaults, student, &course, Scope::default(), now).await?;
-    Ok(loaded.first_bookable().iter().map(|(st_id, slot)| slot_view(*st_id, slot)).collect())
+    let loaded = CourseCalendars::load(&state.db, &state.settings.booking, student, course, Scope::default(), now).await?;
+    let mut firsts: HashMap<StId, SlotView> =
+        loaded.first_bookable().iter().map(|(st_id, slot)| (*st_id, slot_view(*st_id, slot))).collect();
+    let mut found = Vec::with_capacity(views.len());
+    for (view, stamp) in views {
+        let first = firsts.remove(&view.st_id);
+        state.calendars.next.insert(*view, (), *stamp, first.clone()).await;
+        found.extend(first);
+    }
+    Ok(found)
 }
 
 /// Whether `proposal` can be booked now by `student`, asked of the same engine that listed it:
-/// the slot, or why not. The confirm step and the transactions that book or move a session all
+/// the slot, or why not. The confirm step and the transactions that hold or move a session all
 /// ask here, so a time the page confirms is a time the commit accepts.
 pub async fn check_start(
     db: &impl ConnectionTrait,
@@ -343,13 +376,67 @@ pub async fn check_start(
     proposal: &Proposal,
     now: DateTime<Utc>,
 ) -> Result<Slot, AppError> {
-    let date = proposal.start.with_timezone(&parse_timezone(&student.timezone)).date_naive();
-    // Only the busy times around that date: the booking's transaction reads no more than it must.
-    let scope = Scope { st_id: Some(proposal.st_id), dates: Some((date, date)), moving: proposal.moving };
-    let loaded = CourseCalendars::load(db, defaults, student, course, scope, now).await?;
-    let calendar = loaded.calendars.first().ok_or(AppError::NotFound(Subject::StudentTeacher))?;
-    check_slot(&loaded.query(calendar, date, date), proposal.start).map_err(|rejection| match rejection {
-        SlotRejection::Unavailable => AppError::SlotUnavailable,
-        SlotRejection::StudentBusy => AppError::StudentConflict,
-    })
+    Ok(Checked::load(db, defaults, student, course, proposal, now).await?.slot)
+}
+
+/// A start checked against the whole calendar it was read from, which a write transaction can
+/// check again by reading only what a commit meanwhile could have changed ([`Checked::recheck`]).
+pub struct Checked {
+    calendars: CourseCalendars,
+    proposal: Proposal,
+    student_id: i32,
+    pub slot: Slot,
+}
+
+impl Checked {
+    pub async fn load(
+        db: &impl ConnectionTrait,
+        defaults: &super::config::BookingDefaults,
+        student: &user::Model,
+        course: &course::Model,
+        proposal: &Proposal,
+        now: DateTime<Utc>,
+    ) -> Result<Self, AppError> {
+        let date = proposal.start.with_timezone(&parse_timezone(&student.timezone)).date_naive();
+        // Only the busy times around that date: a transaction reads no more than it must.
+        let scope = Scope { st_id: Some(proposal.st_id), dates: Some((date, date)), moving: proposal.moving };
+        let calendars = CourseCalendars::load(db, defaults, student, course, scope, now).await?;
+        let slot = calendars.check(proposal.start)?;
+        Ok(Self { calendars, proposal: *proposal, student_id: student.id, slot })
+    }
+
+    /// The same check in the caller's write transaction, with both people's sessions and the
+    /// others' holds that reach the slot (with the buffer) read again: no commit of a session
+    /// or hold is missed, as long as both people are locked (`db::lock_people`). The tutor's
+    /// hours and time off are as [`Checked::load`] read them: a change to them that commits
+    /// meanwhile does not refuse this booking, as if it had come first.
+    pub async fn recheck(mut self, txn: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Slot, AppError> {
+        let reach = Duration::minutes(self.calendars.policy.buffer_minutes) + Duration::seconds(1);
+        let window = (self.slot.start - reach, self.slot.end + reach);
+        let calendar = self.calendars.calendars.first_mut().ok_or(AppError::NotFound(Subject::StudentTeacher))?;
+        let (tutor, student) = (calendar.person.id, self.student_id);
+        let either = [tutor, student];
+        let involving_either =
+            sea_orm::Condition::any().add(session::Column::TeacherId.is_in(either)).add(session::Column::StudentId.is_in(either));
+        let near = sessions_overlapping(txn, involving_either, window, self.proposal.moving, now).await?;
+        let interval = |s: &session::Model| Interval { start: s.start_at, end: s.end_at };
+        calendar.busy = near.iter().filter(|s| s.teacher_id == tutor || s.student_id == tutor).map(interval).collect();
+        calendar.busy.extend(
+            held_by_others(txn, vec![tutor], student, window, now).await?.iter().map(|h| Interval { start: h.start_at, end: h.end_at }),
+        );
+        self.calendars.mine = near.iter().filter(|s| s.student_id == student).map(interval).collect();
+        self.calendars.check(self.proposal.start)
+    }
+}
+
+impl CourseCalendars {
+    /// The engine's verdict on `start` with the first (the only) calendar loaded.
+    fn check(&self, start: DateTime<Utc>) -> Result<Slot, AppError> {
+        let calendar = self.calendars.first().ok_or(AppError::NotFound(Subject::StudentTeacher))?;
+        let date = start.with_timezone(&self.viewer).date_naive();
+        check_slot(&self.query(calendar, date, date), start).map_err(|rejection| match rejection {
+            SlotRejection::Unavailable => AppError::SlotUnavailable,
+            SlotRejection::StudentBusy => AppError::StudentConflict,
+        })
+    }
 }

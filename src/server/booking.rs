@@ -13,9 +13,9 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::{
-    allowance::{allowance, require_room_for_another, Charge},
+    allowance::{next_charge, require_room_for_another, Charge},
     analytics::Event,
-    availability::{check_start, Proposal},
+    availability::{Checked, Proposal},
     db,
     enrollment::require_enrolled,
     holds,
@@ -109,23 +109,36 @@ enum Committed {
 /// One transaction: the session, its video room and the messages it owes, or nothing. A
 /// session beyond the course's included ones is committed awaiting payment instead: it holds
 /// its time and owes no message until it is paid.
+///
+/// The slot is checked against the whole calendar before the write transaction, so bookings
+/// take turns only for what another commit could have changed meanwhile: the idempotency key,
+/// both people's sessions and holds around the slot (`Checked::recheck`), the student's count
+/// of upcoming sessions and what they have left to book.
 async fn commit(state: &AppState, student: &user::Model, request: &BookingRequest, now: DateTime<Utc>) -> Result<Committed, AppError> {
     let defaults = &state.settings.booking;
-    let txn = db::begin_write(&state.db).await?;
-    let st = teacher_of_another(&txn, student, request.st_id).await?;
+    let st = teacher_of_another(&state.db, student, request.st_id).await?;
     let datetime = request.start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     state.analytics.record(Some(student.id), Event::BookingAttempted { course_id: st.course_id, st_id: StId(st.id), datetime }, now);
-    require_enrolled(&txn, student, st.course_id).await?;
+    require_enrolled(&state.db, student, st.course_id).await?;
+    let course = find_course(&state.db, st.course_id).await?;
+    let proposal = Proposal { st_id: request.st_id, start: request.start, moving: None };
+    let checked = match Checked::load(&state.db, defaults, student, &course, &proposal, now).await {
+        Ok(checked) => checked,
+        // The same request, sent twice at once, may have just taken this very time.
+        Err(error) => match booked_with_key(&state.db, student.id, &request.idempotency_key).await? {
+            Some(earlier) => return Ok(Committed::Earlier(earlier)),
+            None => return Err(error),
+        },
+    };
+    let txn = db::begin_write(&state.db).await?;
     db::lock_people(&txn, [st.user_id, student.id]).await?;
     // A request with the same key may have committed while this one waited for the lock.
     if let Some(earlier) = booked_with_key(&txn, student.id, &request.idempotency_key).await? {
         return Ok(Committed::Earlier(earlier));
     }
-    let course = find_course(&txn, st.course_id).await?;
-    let proposal = Proposal { st_id: request.st_id, start: request.start, moving: None };
-    let slot = check_start(&txn, defaults, student, &course, &proposal, now).await?;
+    let slot = checked.recheck(&txn, now).await?;
     require_room_for_another(&txn, defaults, student.id, now).await?;
-    let (status, amount_cents, currency, hold_expires_at) = match Charge::for_next(&allowance(&txn, student.id, &course).await?, &course) {
+    let (status, amount_cents, currency, hold_expires_at) = match next_charge(&txn, student.id, &course).await? {
         Charge::Included => (SessionStatus::Scheduled, None, None, None),
         Charge::Paid { .. } if state.stripe.is_none() => return Err(AppError::PaymentUnavailable),
         Charge::Paid { amount_cents, currency } => {

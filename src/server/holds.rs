@@ -71,6 +71,11 @@ pub async fn hold(
 /// Ends the student's hold, if they have one (only if it holds `start`, when given: a step
 /// that has gone leaves a newer hold alone).
 pub async fn release(state: &AppState, student: &user::Model, start: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<(), AppError> {
+    // Steps 2 and 3 release on every render, and most find nothing: a read first spares them
+    // the write, which on SQLite waits its turn behind every booking.
+    if hold::Entity::find_by_id(student.id).one(&state.db).await?.is_none() {
+        return Ok(());
+    }
     let mut held = hold::Entity::delete_many().filter(hold::Column::StudentId.eq(student.id));
     if let Some(start) = start {
         held = held.filter(hold::Column::StartAt.eq(start));

@@ -3,9 +3,14 @@
 //! broadcast channel; across app processes sharing PostgreSQL through `NOTIFY`, which every
 //! process (the sender too) hears with `LISTEN` and passes on to its own pages. A change says
 //! only whose times changed and how: pages fetch the times again through their usual, checked
-//! endpoint.
+//! endpoint. Each process also counts the changes it hears per person ([`Versions`]), so that
+//! what was computed from a person's times is never shown after they change.
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use serde::{Deserialize, Serialize};
+use std::{
+    collections::HashMap,
+    sync::{Arc, RwLock},
+};
 use tokio::sync::broadcast;
 
 use crate::dto::live::ChangeKind;
@@ -41,9 +46,44 @@ pub enum Heard {
     Missed,
 }
 
+/// How many changes this process has heard of each person's times, and of everyone's (after
+/// changes may have gone unheard). A value computed from people's times is kept with the
+/// [`Stamp`] read before computing it, and is current while the stamp is.
+#[derive(Debug, Default)]
+pub struct Versions {
+    everyone: RwLock<u64>,
+    people: RwLock<HashMap<i32, u64>>,
+}
+
+/// The versions of two people's times at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Stamp([u64; 3]);
+
+impl Versions {
+    pub fn stamp(&self, [a, b]: [i32; 2]) -> Stamp {
+        let everyone = *self.everyone.read().expect("versions are never poisoned");
+        let people = self.people.read().expect("versions are never poisoned");
+        let of = |person| people.get(&person).copied().unwrap_or_default();
+        Stamp([everyone, of(a), of(b)])
+    }
+
+    pub(super) fn heard(&self, heard: Heard) {
+        match heard {
+            Heard::Change(change) => {
+                let mut people = self.people.write().expect("versions are never poisoned");
+                for person in [Some(change.teacher_id), change.student_id].into_iter().flatten() {
+                    *people.entry(person).or_default() += 1;
+                }
+            }
+            Heard::Missed => *self.everyone.write().expect("versions are never poisoned") += 1,
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Live {
     sender: broadcast::Sender<Heard>,
+    versions: Arc<Versions>,
     across_processes: bool,
 }
 
@@ -52,17 +92,25 @@ impl Live {
     /// ends when the last `Live` of this process is gone.
     pub fn start(db: &DatabaseConnection) -> Self {
         let (sender, _) = broadcast::channel(BACKLOG);
+        let versions = Arc::<Versions>::default();
         let across_processes = db.get_database_backend() == DbBackend::Postgres;
         if across_processes {
-            tokio::spawn(listen(db.get_postgres_connection_pool().clone(), sender.downgrade()));
+            let here = Here { pages: sender.downgrade(), versions: versions.clone() };
+            tokio::spawn(listen(db.get_postgres_connection_pool().clone(), here));
         }
-        Self { sender, across_processes }
+        Self { sender, versions, across_processes }
+    }
+
+    pub fn versions(&self) -> &Versions {
+        &self.versions
     }
 
     /// Tells every page (in every process) of a change that has been committed. A change that
     /// cannot be sent is logged, not returned: it is committed, and pages poll while their
     /// stream is down.
     pub async fn publish(&self, db: &impl ConnectionTrait, change: Change) {
+        // This process's next page is current at once, whenever the notification comes back.
+        self.versions.heard(Heard::Change(change));
         if !self.across_processes {
             let _ = self.sender.send(Heard::Change(change));
             return;
@@ -81,7 +129,7 @@ impl Live {
 
 /// Passes every process's changes on to this one's pages. A lost connection drops what was
 /// sent meanwhile, so each new connection, once it listens, tells pages they missed some.
-async fn listen(pool: sea_orm::sqlx::PgPool, pages: broadcast::WeakSender<Heard>) {
+async fn listen(pool: sea_orm::sqlx::PgPool, here: Here) {
     use sea_orm::sqlx::postgres::PgListener;
     let pause = std::time::Duration::from_secs(1);
     while !pool.is_closed() {
@@ -98,13 +146,13 @@ async fn listen(pool: sea_orm::sqlx::PgPool, pages: broadcast::WeakSender<Heard>
             tokio::time::sleep(pause).await;
             continue;
         }
-        if !pass_on(&pages, Heard::Missed) {
+        if !here.pass_on(Heard::Missed) {
             return;
         }
         loop {
             match listener.try_recv().await {
                 Ok(Some(notification)) => match serde_json::from_str::<Change>(notification.payload()) {
-                    Ok(change) if !pass_on(&pages, Heard::Change(change)) => return,
+                    Ok(change) if !here.pass_on(Heard::Change(change)) => return,
                     Ok(_) => {}
                     Err(error) => tracing::warn!(%error, payload = notification.payload(), "a change that does not parse"),
                 },
@@ -120,9 +168,19 @@ async fn listen(pool: sea_orm::sqlx::PgPool, pages: broadcast::WeakSender<Heard>
     }
 }
 
-/// Sends to this process's pages; false once no `Live` of it is left to serve them.
-fn pass_on(pages: &broadcast::WeakSender<Heard>, heard: Heard) -> bool {
-    let Some(pages) = pages.upgrade() else { return false };
-    let _ = pages.send(heard);
-    true
+/// What hears the changes in this process: its pages, and its versions.
+struct Here {
+    pages: broadcast::WeakSender<Heard>,
+    versions: Arc<Versions>,
+}
+
+impl Here {
+    /// Counts the change, then sends it to the pages, so that what they fetch is current;
+    /// false once no `Live` of this process is left to serve them.
+    fn pass_on(&self, heard: Heard) -> bool {
+        let Some(pages) = self.pages.upgrade() else { return false };
+        self.versions.heard(heard);
+        let _ = pages.send(heard);
+        true
+    }
 }

@@ -8,6 +8,7 @@ pub mod availability;
 pub mod bookable;
 pub mod booked;
 pub mod booking;
+pub mod calendar_cache;
 pub mod calendar_file;
 pub mod catalog;
 pub mod change_rules;

@@ -23,9 +23,14 @@ async fn active_student_teacher(db: &impl ConnectionTrait, st_id: StId) -> Resul
 pub async fn teacher_of_another(db: &impl ConnectionTrait, student: &user::Model, st_id: StId) -> Result<student_teacher::Model, AppError> {
     let st = active_student_teacher(db, st_id).await?;
     if st.user_id == student.id {
-        return Err(AppError::invalid("st_id", "You cannot book a session with yourself."));
+        return Err(booking_yourself());
     }
     Ok(st)
+}
+
+/// The refusal of a Student-Teacher who also studies and tries to book themself.
+pub fn booking_yourself() -> AppError {
+    AppError::invalid("st_id", "You cannot book a session with yourself.")
 }
 
 /// The `student_teachers` row of the user `teacher_id` in a course, active or not.
@@ -65,18 +70,32 @@ pub async fn users_by_id(db: &impl ConnectionTrait, ids: impl IntoIterator<Item 
     Ok(users.into_iter().map(|u| (u.id, u)).collect())
 }
 
+/// An active Student-Teacher of a course with the user who teaches, and their card.
+#[derive(Debug, Clone)]
+pub struct ActiveTeacher {
+    pub st: student_teacher::Model,
+    pub person: user::Model,
+    pub card: TeacherCard,
+}
+
 /// The active Student-Teachers of a course, best rated first (unrated last), then by name.
 /// Each with the user who teaches, so that a student who also teaches can be left out of their
 /// own choices.
-pub async fn active_teachers(db: &impl ConnectionTrait, course_id: i32) -> Result<Vec<(i32, TeacherCard)>, AppError> {
+pub async fn active_teachers(db: &impl ConnectionTrait, course_id: i32) -> Result<Vec<ActiveTeacher>, AppError> {
     let rows = student_teacher::Entity::find()
         .filter(student_teacher::Column::CourseId.eq(course_id))
         .filter(student_teacher::Column::IsActive.eq(true))
         .all(db)
         .await?;
     let users = users_by_id(db, rows.iter().map(|st| st.user_id)).await?;
-    let mut cards: Vec<(i32, TeacherCard)> =
-        rows.iter().filter_map(|st| users.get(&st.user_id).map(|u| (u.id, teacher_card(st, u)))).collect();
-    cards.sort_by(|(_, a), (_, b)| b.rating.unwrap_or(-1.0).total_cmp(&a.rating.unwrap_or(-1.0)).then_with(|| a.name.cmp(&b.name)));
-    Ok(cards)
+    let mut teachers: Vec<ActiveTeacher> = rows
+        .into_iter()
+        .filter_map(|st| {
+            let person = users.get(&st.user_id)?.clone();
+            Some(ActiveTeacher { card: teacher_card(&st, &person), st, person })
+        })
+        .collect();
+    let rating = |t: &ActiveTeacher| t.card.rating.unwrap_or(-1.0);
+    teachers.sort_by(|a, b| rating(b).total_cmp(&rating(a)).then_with(|| a.card.name.cmp(&b.card.name)));
+    Ok(teachers)
 }

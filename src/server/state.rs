@@ -4,8 +4,8 @@ use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
 use super::{
-    analytics::Analytics, catalog::Catalog, config::Settings, live::Live, mail::MailWorker, stripe::Stripe, video::VideoProvider,
-    wakeup::Wakeup,
+    analytics::Analytics, calendar_cache::CalendarCache, catalog::Catalog, config::Settings, live::Live, mail::MailWorker, stripe::Stripe,
+    video::VideoProvider, wakeup::Wakeup,
 };
 
 /// Everything a request handler or server function needs; put into the Leptos context for
@@ -17,6 +17,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub analytics: Analytics,
     pub catalog: Catalog,
+    /// What the booking pages computed from calendars, until their people's times change.
+    pub calendars: CalendarCache,
     pub video: Arc<dyn VideoProvider>,
     pub mail: MailWorker,
     /// None without a Stripe secret key: sessions that need payment cannot be booked.

@@ -2,6 +2,7 @@
 //! student and one Student-Teacher. Each function is given `now`.
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
+use std::sync::Arc;
 
 use super::{
     allowance::{allowance, Charge},
@@ -9,10 +10,11 @@ use super::{
     availability::{slot_view, CourseCalendars, Scope},
     bookable::{bookable_for, Bookable},
     booked::free_window_words,
+    calendar_cache::View,
     catalog::Catalog,
     change_rules::{late_now, movable},
     config::BookingDefaults,
-    enrollment::{is_enrolled, require_enrolled},
+    enrollment::require_enrolled,
     holds::{hold, Held},
     input::{month_range, parse_date, parse_start},
     presentation::{course_summary, money, session_labels, session_summary},
@@ -55,7 +57,7 @@ pub async fn booking_page(
         (None, None) => return Err(AppError::invalid("course_id", "Choose a course to book.")),
     };
     let entry = catalog.course(db, course_id).await?;
-    let enrolled = is_enrolled(db, student.id, course_id).await?;
+    let enrolled = catalog.is_enrolled(db, student.id, course_id).await?;
     let teachers = if enrolled { entry.teachers_for(student.id) } else { Vec::new() };
     // A pre-selected Student-Teacher who is no longer active is shown as unavailable, not booked.
     let preselected = preselected_row.and_then(|st| teachers.iter().find(|t| t.st_id == StId(st.id)).cloned());
@@ -105,8 +107,8 @@ pub struct Choice<'a> {
 }
 
 impl Choice<'_> {
-    async fn links(&self, db: &impl ConnectionTrait, student: &user::Model, now: DateTime<Utc>) -> Result<StepLinks, AppError> {
-        let b = bookable_for(db, student, self.st_id, self.reschedule, now).await?;
+    async fn links(&self, state: &AppState, student: &user::Model, now: DateTime<Utc>) -> Result<StepLinks, AppError> {
+        let b = bookable_for(&state.db, &state.catalog, student, self.st_id, self.reschedule, now).await?;
         let links = StepLinks::new(self.page.parse()?, self.st_id);
         Ok(match b.moving_id() {
             Some(id) => links.rescheduling(id),
@@ -116,32 +118,20 @@ impl Choice<'_> {
 }
 
 /// Step 2's choice: records `date_selected`; the answer is step 3's URL.
-pub async fn select_date(
-    db: &DatabaseConnection,
-    analytics: &Analytics,
-    student: &user::Model,
-    choice: Choice<'_>,
-    now: DateTime<Utc>,
-) -> Result<String, AppError> {
-    let links = choice.links(db, student, now).await?;
+pub async fn select_date(state: &AppState, student: &user::Model, choice: Choice<'_>, now: DateTime<Utc>) -> Result<String, AppError> {
+    let links = choice.links(state, student, now).await?;
     let day = parse_date("date", choice.value)?;
-    analytics.record(Some(student.id), Event::DateSelected { date: day.to_string() }, now);
+    state.analytics.record(Some(student.id), Event::DateSelected { date: day.to_string() }, now);
     Ok(links.time(&day.to_string()))
 }
 
 /// Step 3's choice: records `time_selected`; the answer is step 4's URL.
-pub async fn select_time(
-    db: &DatabaseConnection,
-    analytics: &Analytics,
-    student: &user::Model,
-    choice: Choice<'_>,
-    now: DateTime<Utc>,
-) -> Result<String, AppError> {
-    let links = choice.links(db, student, now).await?;
+pub async fn select_time(state: &AppState, student: &user::Model, choice: Choice<'_>, now: DateTime<Utc>) -> Result<String, AppError> {
+    let links = choice.links(state, student, now).await?;
     let at = parse_start(choice.value)?;
     let date = at.with_timezone(&parse_timezone(&student.timezone)).date_naive().to_string();
     let start = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    analytics.record(Some(student.id), Event::TimeSelected { time: start.clone(), st_id: choice.st_id }, now);
+    state.analytics.record(Some(student.id), Event::TimeSelected { time: start.clone(), st_id: choice.st_id }, now);
     Ok(links.confirm(&date, &start))
 }
 
@@ -160,10 +150,10 @@ async fn slots(
 }
 
 /// Steps 2 and 3 of a month (by default the student's this month): its days with a bookable
-/// time, the first bookable time at all, and each of its dates' times.
+/// time, the first bookable time at all, and each of its dates' times; from the calendar
+/// cache, else computed (and the first time kept for step 1 as well).
 pub async fn month_times(
-    db: &impl ConnectionTrait,
-    defaults: &BookingDefaults,
+    state: &AppState,
     student: &user::Model,
     b: &Bookable,
     month: Option<&str>,
@@ -171,9 +161,30 @@ pub async fn month_times(
 ) -> Result<MonthTimes, AppError> {
     let viewer = parse_timezone(&student.timezone);
     let today = now.with_timezone(&viewer).date_naive();
+    let month = month.map_or_else(|| format!("{:04}-{:02}", today.year(), today.month()), str::to_owned);
+    let view = View { st_id: b.st_id(), teacher_id: b.teacher.id, student_id: student.id, timezone: viewer, moving: b.moving_id() };
+    let versions = state.live.versions();
+    let stamp = view.stamp(versions);
+    let compute = async {
+        let times = compute_month_times(&state.db, &state.settings.booking, student, b, &month, now).await?;
+        state.calendars.next.insert(view, (), stamp, times.month.next_available.clone()).await;
+        Ok(Arc::new(times))
+    };
+    let times = state.calendars.months.get_or_compute(versions, view, month.clone(), compute).await?;
+    Ok(MonthTimes::clone(&times))
+}
+
+async fn compute_month_times(
+    db: &impl ConnectionTrait,
+    defaults: &BookingDefaults,
+    student: &user::Model,
+    b: &Bookable,
+    month: &str,
+    now: DateTime<Utc>,
+) -> Result<MonthTimes, AppError> {
+    let viewer = parse_timezone(&student.timezone);
+    let today = now.with_timezone(&viewer).date_naive();
     let last_day = (now + Duration::days(defaults.horizon_days)).with_timezone(&viewer).date_naive();
-    let this_month = format!("{:04}-{:02}", today.year(), today.month());
-    let month = month.unwrap_or(&this_month);
     let (first, last) = month_range(month)?;
     let upcoming = slots(db, defaults, student, b, (today, last_day), now).await?;
     let next_available = upcoming.slots.iter().find(|s| s.is_bookable()).map(|s| slot_view(b.st_id(), s));

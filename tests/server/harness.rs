@@ -6,7 +6,7 @@ use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use session_booking::{
-    dto::StId,
+    dto::{availability::SlotView, wizard::MonthTimes, StId},
     entities::SessionStatus,
     entities::{course, student_teacher, user},
     error::AppError,
@@ -144,7 +144,7 @@ impl TestApp {
             let queries = queries.clone();
             move |metric| queries.lock().unwrap().push(metric.statement.sql.clone())
         });
-        let router = session_booking::http::router(state.clone());
+        let router = session_booking::http::router(state.clone()).expect("the app's router");
         TestApp { state, router, queries, _db_guard: guard, mail_dir }
     }
 
@@ -261,6 +261,16 @@ pub async fn first_free_start(app: &TestApp, cookie: &str, st: StId) -> String {
     month.next_available.expect("open times").start
 }
 
+/// The time at `start` as the calendar lists it (`load_month_times`) to the student of
+/// `cookie`, who lives in `zone`, if it lists it.
+pub async fn listed_time(app: &TestApp, cookie: &str, zone: chrono_tz::Tz, st: StId, start: &str) -> Option<SlotView> {
+    let month = chrono::DateTime::parse_from_rfc3339(start).unwrap().with_timezone(&zone).format("%Y-%m").to_string();
+    let form = [("st_id", st.to_string()), ("month", month)];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let times: MonthTimes = ok_json(app.call("load_month_times", &form, Some(cookie)).await).await;
+    times.days.into_iter().flat_map(|d| d.slots).find(|s| s.start == start)
+}
+
 /// Books through `book_session` as the page does, with a note.
 pub async fn book_session(app: &TestApp, cookie: &str, st: StId, start: &str, reminders: bool, key: &str) -> Response<Body> {
     let (st, reminders) = (st.to_string(), reminders.to_string());
@@ -284,10 +294,12 @@ pub async fn insert_session(
     minutes: i64,
 ) -> i32 {
     use sea_orm::{ActiveModelTrait, Set};
-    session_booking::entities::session::ActiveModel {
+    use session_booking::{dto::live::ChangeKind, server::live::Change};
+    let (student_id, teacher_id) = (app.user_id(student).await, app.user_id(teacher).await);
+    let id = session_booking::entities::session::ActiveModel {
         course_id: Set(app.course_id(course).await),
-        student_id: Set(app.user_id(student).await),
-        teacher_id: Set(app.user_id(teacher).await),
+        student_id: Set(student_id),
+        teacher_id: Set(teacher_id),
         start_at: Set(start),
         end_at: Set(start + chrono::Duration::minutes(minutes)),
         status: Set(SessionStatus::Scheduled),
@@ -299,7 +311,10 @@ pub async fn insert_session(
     .insert(app.db())
     .await
     .unwrap()
-    .id
+    .id;
+    // As a booking does, so that no page shows what was computed before it.
+    app.state.live.publish(app.db(), Change { kind: ChangeKind::Booked, teacher_id, student_id: Some(student_id) }).await;
+    id
 }
 
 pub fn shipped_settings() -> Settings {

@@ -15,7 +15,7 @@ use session_booking::{
 };
 use std::time::Duration;
 
-use crate::harness::{app_error, body_text, book_session, ok_json, postgres_url, Backend, TestApp};
+use crate::harness::{app_error, body_text, book_session, listed_time, ok_json, postgres_url, Backend, TestApp};
 
 const HELD: &str = "This time is held for you";
 
@@ -259,8 +259,12 @@ async fn a_change_in_one_process_reaches_the_pages_of_another() {
         let tom = first.st_id("tom@tutor.test", "Algebra I").await;
         let mut kenjis_page = Stream::open(&base, &kenji, tom).await;
         let slot = open_times(&first, &maya, tom).await.remove(0);
+        // The second process computes (and keeps) Maya's month before the booking.
+        assert!(listed_time(&second, &maya, NEW_YORK, tom, &slot.start).await.is_some_and(|t| t.bookable));
         assert_eq!(book_session(&first, &maya, tom, &slot.start, false, "across-processes").await.status(), StatusCode::OK);
         assert_eq!(kenjis_page.next().await, "booked");
+        // Its pages hear of a change only after its calendar cache has: what they fetch is new.
+        assert!(!listed_time(&second, &maya, NEW_YORK, tom, &slot.start).await.is_some_and(|t| t.bookable));
 
         // The listening connections drop (a failover, a restart of the database server).
         let drop_listeners = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \

@@ -6,6 +6,7 @@ mod auth;
 mod availability;
 mod booking;
 mod booking_page;
+mod caching;
 mod changes;
 mod dashboard;
 mod fuzz;
