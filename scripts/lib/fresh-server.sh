@@ -3,7 +3,10 @@
 # target/measure/, or with MEASURE_POSTGRES=postgres://user@host/db a new PostgreSQL database
 # `sb_measure` beside that one (made again each run).
 # Sets BASE (the server's URL), COOKIE (the login session's cookie) and stops the server on exit.
+# SERVER_BIN=path runs another build (an earlier commit's, for a before-and-after), with its
+# hash file beside it.
 PORT=${PORT:-3200}
+SERVER_BIN=${SERVER_BIN:-target/release/session-booking}
 BASE="http://127.0.0.1:$PORT"
 source scripts/setup.sh
 if [[ ! -x target/release/session-booking || ! -f target/release/hash.txt ]]; then
@@ -19,7 +22,7 @@ fi
 env DATABASE_URL="$DATABASE_URL" BOOKING_SITE_ADDR="127.0.0.1:$PORT" BOOKING_SEED_DEMO=true BOOKING_MAIL_DIR=target/measure/mail \
   BOOKING_LOGIN_ATTEMPTS_PER_MINUTE=1000000 BOOKING_LOGIN_ATTEMPTS_PER_IP_PER_MINUTE=1000000 RUST_LOG=warn \
   ${FRESH_SERVER_ENV:-} \
-  target/release/session-booking serve >target/measure/server.log 2>&1 &
+  "$SERVER_BIN" serve >target/measure/server.log 2>&1 &
 SERVER_PID=$!
 trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null' EXIT
 for _ in $(seq 1 100); do curl -sf "$BASE/health" >/dev/null && break; sleep 0.1; done

@@ -78,9 +78,8 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .layer(middleware::map_response(revalidate_pages))
         .layer(middleware::map_response_with_state(security::AnswerHeaders::new(&state.settings), security::headers))
         // Compresses what is made per request (pages, server-function answers); the bundle
-        // is served precompressed and passes through untouched. A low level, because brotli's
-        // default costs far more time per page than the bytes it saves (BENCHMARKS.md).
-        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        // is served precompressed and passes through untouched.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(PAGE_BROTLI_QUALITY)))
         .layer(time_limit())
         .with_state(state))
 }
@@ -93,6 +92,10 @@ fn time_limit() -> TimeoutLayer {
 
 /// The longest a request may take before it is answered 503; our pages take milliseconds.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Brotli's quality for what is made per request. The default, 11, costs far more time per
+/// page than the bytes it saves; 2 measured no faster than 4 here (BENCHMARKS.md).
+const PAGE_BROTLI_QUALITY: i32 = 4;
 
 /// Request bodies larger than this are refused with 413 before anything reads them.
 pub const BODY_LIMIT: usize = 64 * 1024;

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     sea_query::{Expr, ExprTrait},
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use std::collections::BTreeSet;
 
@@ -102,23 +102,21 @@ async fn insert(
     messages: Vec<(MessageKind, i32, DateTime<Utc>)>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    for (kind, lead_minutes, send_after) in messages {
-        outbox::ActiveModel {
-            session_id: Set(s.id),
-            kind: Set(kind),
-            lead_minutes: Set(lead_minutes),
-            send_after: Set(send_after),
-            attempts: Set(0),
-            claimed_until: Set(None),
-            sent_at: Set(None),
-            last_error: Set(None),
-            created_at: Set(now),
-            sequence: Set(s.sequence),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?;
-    }
+    let rows = messages.into_iter().map(|(kind, lead_minutes, send_after)| outbox::ActiveModel {
+        session_id: Set(s.id),
+        kind: Set(kind),
+        lead_minutes: Set(lead_minutes),
+        send_after: Set(send_after),
+        attempts: Set(0),
+        claimed_until: Set(None),
+        sent_at: Set(None),
+        last_error: Set(None),
+        created_at: Set(now),
+        sequence: Set(s.sequence),
+        ..Default::default()
+    });
+    // One statement for all of them: the booking's transaction holds its locks meanwhile.
+    outbox::Entity::insert_many(rows).exec(txn).await?;
     Ok(())
 }
 

@@ -43,17 +43,31 @@ async fn step_one_is_served_from_the_caches_until_a_booking_changes_its_times(ba
     assert!(!listed_time(&app, &maya, NEW_YORK, first.st_id, &first.start).await.is_some_and(|t| t.bookable));
 }
 
+/// Maya about to book Tom's first free time in Algebra I.
+struct Booking {
+    maya: user::Model,
+    algebra: course::Model,
+    proposal: Proposal,
+    now: DateTime<Utc>,
+}
+
+impl Booking {
+    async fn first_free(app: &TestApp) -> Self {
+        let cookie = app.login("maya@student.test").await;
+        let tom = app.st_id("tom@tutor.test", "Algebra I").await;
+        let start: DateTime<Utc> = first_free_start(app, &cookie, tom).await.parse().unwrap();
+        let maya = user::Entity::find_by_id(app.user_id("maya@student.test").await).one(app.db()).await.unwrap().unwrap();
+        let algebra = course::Entity::find_by_id(app.course_id("Algebra I").await).one(app.db()).await.unwrap().unwrap();
+        Booking { maya, algebra, proposal: Proposal { st_id: tom, start, moving: None }, now: Utc::now() }
+    }
+}
+
 /// A booking checks its slot before its write transaction; in it, `Checked::recheck` must see
 /// every session and hold committed meanwhile that reaches the slot, and nothing further.
 async fn a_booking_rechecks_what_committed_after_its_first_check(backend: Backend) {
     let app = TestApp::new(backend).await;
-    let cookie = app.login("maya@student.test").await;
-    let tom = app.st_id("tom@tutor.test", "Algebra I").await;
-    let start: DateTime<Utc> = first_free_start(&app, &cookie, tom).await.parse().unwrap();
-    let maya = user::Entity::find_by_id(app.user_id("maya@student.test").await).one(app.db()).await.unwrap().unwrap();
-    let algebra = course::Entity::find_by_id(app.course_id("Algebra I").await).one(app.db()).await.unwrap().unwrap();
-    let now = Utc::now();
-    let proposal = Proposal { st_id: tom, start, moving: None };
+    let Booking { maya, algebra, proposal, now } = Booking::first_free(&app).await;
+    let start = proposal.start;
     let checked = || Checked::load(app.db(), &app.state.settings.booking, &maya, &algebra, &proposal, now);
     let recheck = |checked: Checked| async {
         let txn = begin_write(app.db()).await.unwrap();
@@ -88,13 +102,8 @@ async fn a_booking_rechecks_what_committed_after_its_first_check(backend: Backen
 /// The same for a hold another student placed meanwhile.
 async fn a_booking_rechecks_holds_placed_after_its_first_check(backend: Backend) {
     let app = TestApp::new(backend).await;
-    let cookie = app.login("maya@student.test").await;
-    let tom = app.st_id("tom@tutor.test", "Algebra I").await;
-    let start: DateTime<Utc> = first_free_start(&app, &cookie, tom).await.parse().unwrap();
-    let maya = user::Entity::find_by_id(app.user_id("maya@student.test").await).one(app.db()).await.unwrap().unwrap();
-    let algebra = course::Entity::find_by_id(app.course_id("Algebra I").await).one(app.db()).await.unwrap().unwrap();
-    let now = Utc::now();
-    let proposal = Proposal { st_id: tom, start, moving: None };
+    let Booking { maya, algebra, proposal, now } = Booking::first_free(&app).await;
+    let start = proposal.start;
     let first = Checked::load(app.db(), &app.state.settings.booking, &maya, &algebra, &proposal, now).await.unwrap();
     hold::ActiveModel {
         student_id: Set(app.user_id("kenji@student.test").await),

@@ -229,14 +229,7 @@ impl Calendar {
             ev.prevent_default();
             let date = day.get_attribute("value").unwrap_or_default();
             calls::record_date(self.links, date.clone());
-            if !self.show_date(&date, true) {
-                let links = self.links;
-                self.fetch(date.get(..7).unwrap_or_default().to_owned(), move |found| {
-                    if !(found && self.show_date(&date, true)) {
-                        let _ = window().location().assign(&links.time(&date));
-                    }
-                });
-            }
+            self.open_date(date, true);
         } else if let Some(button) = closest("button[name=start]").and_then(|b| b.dyn_into::<HtmlButtonElement>().ok()) {
             self.choose_time(&ev, &button);
         }
@@ -251,6 +244,21 @@ impl Calendar {
             push_url(&self.links.time(date));
         }
         true
+    }
+
+    /// Step 3 of `date`, from memory or once its month is fetched. A date in no month is the
+    /// page's to show: a tap (`push`) goes to its page, the URL's own page is loaded again.
+    fn open_date(self, date: String, push: bool) {
+        if self.show_date(&date, push) {
+            return;
+        }
+        let links = self.links;
+        self.fetch(date.get(..7).unwrap_or_default().to_owned(), move |found| {
+            if !(found && self.show_date(&date, push)) {
+                let location = window().location();
+                let _ = if push { location.assign(&links.time(&date)) } else { location.reload() };
+            }
+        });
     }
 
     /// Step 2 of `month`, fetching it first when it is not here yet.
@@ -302,15 +310,9 @@ impl Calendar {
         }
         let shown = self.screen.get_untracked();
         if let Some(date) = param("date") {
-            if shown == Screen::Time(date.clone()) || self.show_date(&date, false) {
-                return;
+            if shown != Screen::Time(date.clone()) {
+                self.open_date(date, false);
             }
-            // Its month first; a date that is in none is the page's to show.
-            self.fetch(date.get(..7).unwrap_or_default().to_owned(), move |found| {
-                if !(found && self.show_date(&date, false)) {
-                    let _ = window().location().reload();
-                }
-            });
             return;
         }
         let month = param("month").or_else(|| self.months.with_untracked(|m| m.0.first().map(|m| m.month.today[..7].to_owned())));
