@@ -30,26 +30,24 @@ pub async fn load_month_days(st_id: StId, month: Option<String>, reschedule: Opt
 #[server(endpoint = "load_month_times")]
 pub async fn load_month_times(st_id: StId, month: Option<String>, reschedule: Option<i32>) -> Result<MonthTimes, AppError> {
     use crate::server::{
-        bookable,
         request::{app_state, require_student},
         wizard,
     };
     let (state, student) = (app_state()?, require_student()?);
     let now = chrono::Utc::now();
-    let tutor = bookable::bookable_for(&state.db, &state.catalog, &student, st_id, reschedule, now).await?;
+    let tutor = state.catalog.bookable_for(&state.db, &student, st_id, reschedule, now).await?;
     wizard::month_times(&state, &student, &tutor, month.as_deref(), now).await
 }
 
 #[server(endpoint = "load_day_times")]
 pub async fn load_day_times(st_id: StId, date: String, reschedule: Option<i32>) -> Result<DayTimes, AppError> {
     use crate::server::{
-        bookable,
         request::{app_state, require_student},
         wizard,
     };
     let (state, student) = (app_state()?, require_student()?);
     let now = chrono::Utc::now();
-    let tutor = bookable::bookable_for(&state.db, &state.catalog, &student, st_id, reschedule, now).await?;
+    let tutor = state.catalog.bookable_for(&state.db, &student, st_id, reschedule, now).await?;
     wizard::day_times(&state.db, &state.settings.booking, &student, &tutor, &date, now).await
 }
 
@@ -57,26 +55,24 @@ pub async fn load_day_times(st_id: StId, date: String, reschedule: Option<i32>) 
 #[server(endpoint = "load_week_times")]
 pub async fn load_week_times(st_id: StId, reschedule: Option<i32>) -> Result<Vec<DayTimes>, AppError> {
     use crate::server::{
-        bookable,
         request::{app_state, require_student},
         wizard,
     };
     let (state, student) = (app_state()?, require_student()?);
     let now = chrono::Utc::now();
-    let tutor = bookable::bookable_for(&state.db, &state.catalog, &student, st_id, reschedule, now).await?;
+    let tutor = state.catalog.bookable_for(&state.db, &student, st_id, reschedule, now).await?;
     wizard::week_times(&state.db, &state.settings.booking, &student, &tutor, now).await
 }
 
 #[server(endpoint = "load_confirm")]
 pub async fn load_confirm(st_id: StId, start: String, reschedule: Option<i32>) -> Result<ConfirmView, AppError> {
     use crate::server::{
-        bookable,
         request::{app_state, require_student},
         wizard,
     };
     let (state, student) = (app_state()?, require_student()?);
     let now = chrono::Utc::now();
-    let tutor = bookable::bookable_for(&state.db, &state.catalog, &student, st_id, reschedule, now).await?;
+    let tutor = state.catalog.bookable_for(&state.db, &student, st_id, reschedule, now).await?;
     wizard::confirm_view(&state, &student, &tutor, &start, now).await
 }
 
@@ -84,13 +80,13 @@ pub async fn load_confirm(st_id: StId, start: String, reschedule: Option<i32>) -
 #[server(endpoint = "hold_time")]
 pub async fn hold_time(st_id: StId, start: String, reschedule: Option<i32>) -> Result<HoldAnswer, AppError> {
     use crate::server::{
-        bookable, holds,
+        holds,
         input::parse_start,
         request::{app_state, require_student},
     };
     let (state, student) = (app_state()?, require_student()?);
     let (now, start) = (chrono::Utc::now(), parse_start(&start)?);
-    let tutor = bookable::bookable_for(&state.db, &state.catalog, &student, st_id, reschedule, now).await?;
+    let tutor = state.catalog.bookable_for(&state.db, &student, st_id, reschedule, now).await?;
     let held = holds::hold(&state, &student, &tutor, start, now).await?;
     Ok(HoldAnswer { hold_seconds: (held.expires_at - now).num_seconds() })
 }

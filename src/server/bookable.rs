@@ -1,11 +1,8 @@
 //! Whom a student may book: an active Student-Teacher of a course they are enrolled in, not
-//! themself; and, when rescheduling, the same one as the session being moved.
-use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
+//! themself, read fresh (a transaction's); pages find them in the catalog (`Catalog::bookable_for`).
+use sea_orm::{ConnectionTrait, EntityTrait};
 
 use super::{
-    catalog::Catalog,
-    change_rules::movable,
     enrollment::require_enrolled,
     presentation::teacher_card,
     queries::{find_course, teacher_of_another},
@@ -45,24 +42,4 @@ pub async fn bookable(db: &impl ConnectionTrait, student: &user::Model, st_id: S
     let teacher = user::Entity::find_by_id(st.user_id).one(db).await?.ok_or(AppError::NotFound(Subject::StudentTeacher))?;
     let course = find_course(db, st.course_id).await?;
     Ok(Bookable { st, teacher, course, moving: None })
-}
-
-/// The Student-Teacher to book with, as pages show them (from the catalog), or, when
-/// `reschedule` names one of the student's sessions, the same one as that session's, with the
-/// session to be moved.
-pub async fn bookable_for(
-    db: &DatabaseConnection,
-    catalog: &Catalog,
-    student: &user::Model,
-    st_id: StId,
-    reschedule: Option<i32>,
-    now: DateTime<Utc>,
-) -> Result<Bookable, AppError> {
-    let b = catalog.bookable(db, student, st_id).await?;
-    let Some(session_id) = reschedule else { return Ok(b) };
-    let moving = movable(db, student, session_id, now).await?;
-    if moving.teacher_id != b.teacher.id || moving.course_id != b.course.id {
-        return Err(AppError::NotFound(Subject::Session));
-    }
-    Ok(Bookable { moving: Some(moving), ..b })
 }

@@ -3,12 +3,14 @@
 //! page reads them: bounded caches that forget each entry after a few seconds save several
 //! queries a page. Pages alone read them; a booking re-reads what it relies on inside its own
 //! transaction.
+use chrono::{DateTime, Utc};
 use moka::future::Cache;
 use sea_orm::{DatabaseConnection, EntityTrait};
 use std::{sync::Arc, time::Duration};
 
 use super::{
     bookable::Bookable,
+    change_rules::movable,
     enrollment::is_enrolled,
     queries::{active_teachers, find_course, ActiveTeacher},
 };
@@ -134,5 +136,25 @@ impl Catalog {
             return Err(AppError::NotEnrolled);
         }
         Ok(Bookable { st: teacher.st.clone(), teacher: teacher.person.clone(), course: entry.course.clone(), moving: None })
+    }
+
+    /// The Student-Teacher to book with, as [`Catalog::bookable`] finds them, or, when
+    /// `reschedule` names one of the student's sessions, the same one as that session's, with
+    /// the session to be moved.
+    pub async fn bookable_for(
+        &self,
+        db: &DatabaseConnection,
+        student: &user::Model,
+        st_id: StId,
+        reschedule: Option<i32>,
+        now: DateTime<Utc>,
+    ) -> Result<Bookable, AppError> {
+        let b = self.bookable(db, student, st_id).await?;
+        let Some(session_id) = reschedule else { return Ok(b) };
+        let moving = movable(db, student, session_id, now).await?;
+        if moving.teacher_id != b.teacher.id || moving.course_id != b.course.id {
+            return Err(AppError::NotFound(Subject::Session));
+        }
+        Ok(Bookable { moving: Some(moving), ..b })
     }
 }

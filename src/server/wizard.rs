@@ -8,7 +8,7 @@ use super::{
     allowance::{allowance, Charge},
     analytics::{Analytics, Event},
     availability::{slot_view, CourseCalendars, Scope},
-    bookable::{bookable_for, Bookable},
+    bookable::Bookable,
     booked::free_window_words,
     calendar_cache::View,
     catalog::Catalog,
@@ -108,7 +108,7 @@ pub struct Choice<'a> {
 
 impl Choice<'_> {
     async fn links(&self, state: &AppState, student: &user::Model, now: DateTime<Utc>) -> Result<StepLinks, AppError> {
-        let b = bookable_for(&state.db, &state.catalog, student, self.st_id, self.reschedule, now).await?;
+        let b = state.catalog.bookable_for(&state.db, student, self.st_id, self.reschedule, now).await?;
         let links = StepLinks::new(self.page.parse()?, self.st_id);
         Ok(match b.moving_id() {
             Some(id) => links.rescheduling(id),
