@@ -30,8 +30,9 @@ async function useUpIncluded(page: Page, baseURL: string) {
   const days = (await api(page.request, baseURL, 'load_month_days', { st_id: String(DIEGO), month })).body.days as string[];
   for (let attempt = 0; attempt < 14; attempt += 1) {
     const date = days[attempt % days.length];
-    const times = (await api(page.request, baseURL, 'load_day_times', { st_id: String(DIEGO), date })).body.slots as { start: string; bookable: boolean }[];
-    const start = times.find((t) => t.bookable)!.start;
+    // Each time is [start, start_label, end_label, bookable].
+    const times = (await api(page.request, baseURL, 'load_day_times', { st_id: String(DIEGO), date })).body.slots as [string, string, string, boolean][];
+    const start = times.find(([, , , bookable]) => bookable)![0];
     const booked = await api(page.request, baseURL, 'book_session', { st_id: String(DIEGO), start, idempotency_key: `use-up-${Date.now()}-${attempt}` });
     expect(booked.status, JSON.stringify(booked.body)).toBe(200);
     if (booked.body.status === 'pending_payment') return;

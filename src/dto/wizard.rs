@@ -40,11 +40,40 @@ pub struct DayTimes {
     pub date: String,
     /// "Tuesday, December 1, 2026"
     pub date_label: String,
-    pub slots: Vec<SlotView>,
+    pub slots: Vec<DayTime>,
     pub session_minutes: i32,
     pub timezone_label: String,
     /// Set when the student's or the tutor's clocks change on this date.
     pub clock_changes: Vec<String>,
+}
+
+/// One start time of a date, with the Student-Teacher and the date the page already names.
+/// Sent as an array, `[start, start_label, end_label, bookable]`: a month of them rides in the
+/// page as the calendar island's props, where every quote is escaped into six bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "DayTimeFields", into = "DayTimeFields")]
+pub struct DayTime {
+    /// RFC 3339, UTC: what the page sends back to book it.
+    pub start: String,
+    /// "9:00 AM", in the student's timezone.
+    pub start_label: String,
+    pub end_label: String,
+    /// False when it overlaps one of the student's own sessions.
+    pub bookable: bool,
+}
+
+type DayTimeFields = (String, String, String, bool);
+
+impl From<DayTimeFields> for DayTime {
+    fn from((start, start_label, end_label, bookable): DayTimeFields) -> Self {
+        DayTime { start, start_label, end_label, bookable }
+    }
+}
+
+impl From<DayTime> for DayTimeFields {
+    fn from(t: DayTime) -> Self {
+        (t.start, t.start_label, t.end_label, t.bookable)
+    }
 }
 
 /// A session as the confirm step and the session's own pages show it, in the reader's timezone,
@@ -143,4 +172,19 @@ pub struct HoldAnswer {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentAnswer {
     pub authenticate: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dates_time_travels_as_an_array_and_comes_back_whole() {
+        let time =
+            DayTime { start: "2026-12-04T14:00:00Z".into(), start_label: "9:00 AM".into(), end_label: "10:00 AM".into(), bookable: true };
+        let json = serde_json::to_string(&time).unwrap();
+        assert_eq!(json, r#"["2026-12-04T14:00:00Z","9:00 AM","10:00 AM",true]"#);
+        assert_eq!(serde_json::from_str::<DayTime>(&json).unwrap(), time);
+        assert!(serde_json::from_str::<DayTime>(r#"{"start":"2026-12-04T14:00:00Z"}"#).is_err());
+    }
 }

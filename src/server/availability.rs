@@ -12,6 +12,7 @@ use super::{
 use crate::{
     dto::{
         availability::{MonthAvailability, SlotView},
+        wizard::DayTime,
         StId,
     },
     entities::{availability, course, hold, session, student_teacher, user, SessionStatus},
@@ -205,10 +206,14 @@ fn weekly_rule(row: &availability::Model) -> Option<WeeklyRule> {
 
 /// A start time as pages show it, labelled in the viewer's timezone.
 pub fn slot_view(st_id: StId, slot: &Slot) -> SlotView {
-    SlotView {
-        st_id,
+    let DayTime { start, start_label, end_label, bookable } = day_time(slot);
+    SlotView { st_id, start, local_date: slot.local_date.to_string(), start_label, end_label, bookable }
+}
+
+/// A start time as a date's list shows it.
+pub fn day_time(slot: &Slot) -> DayTime {
+    DayTime {
         start: slot.start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        local_date: slot.local_date.to_string(),
         start_label: slot.local_start.format("%-I:%M %p").to_string(),
         end_label: slot.local_end.format("%-I:%M %p").to_string(),
         bookable: slot.is_bookable(),

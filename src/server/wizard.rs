@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::{
     allowance::{allowance, Charge},
     analytics::{Analytics, Event},
-    availability::{slot_view, CourseCalendars, Scope},
+    availability::{day_time, slot_view, CourseCalendars, Scope},
     bookable::Bookable,
     booked::free_window_words,
     calendar_cache::View,
@@ -24,9 +24,8 @@ use super::{
 };
 use crate::{
     dto::{
-        availability::SlotView,
         booking::{BookingPage, MovingSession},
-        wizard::{ConfirmView, Cost, DayTimes, MonthDays, MonthTimes, MovingFrom},
+        wizard::{ConfirmView, Cost, DayTime, DayTimes, MonthDays, MonthTimes, MovingFrom},
         StId,
     },
     entities::{course, session, student_teacher, user, Actor},
@@ -196,7 +195,7 @@ async fn compute_month_times(
     let day_views = dates
         .into_iter()
         .map(|date| {
-            let times = upcoming.slots.iter().filter(|s| s.local_date == date).map(|s| slot_view(b.st_id(), s)).collect();
+            let times = upcoming.slots.iter().filter(|s| s.local_date == date).map(day_time).collect();
             day_view(student, b, date, times)
         })
         .collect();
@@ -224,11 +223,11 @@ pub async fn day_times(
 ) -> Result<DayTimes, AppError> {
     let date = parse_date("date", date)?;
     let found = slots(db, defaults, student, b, (date, date), now).await?;
-    Ok(day_view(student, b, date, found.slots.iter().map(|s| slot_view(b.st_id(), s)).collect()))
+    Ok(day_view(student, b, date, found.slots.iter().map(day_time).collect()))
 }
 
 /// A date's times as step 3 shows them, with the clock changes on that date.
-fn day_view(student: &user::Model, b: &Bookable, date: NaiveDate, slots: Vec<SlotView>) -> DayTimes {
+fn day_view(student: &user::Model, b: &Bookable, date: NaiveDate, slots: Vec<DayTime>) -> DayTimes {
     let mut clock_changes = Vec::new();
     for (whose, zone) in [("your", &student.timezone), (&*format!("{}'s", b.teacher.name), &b.teacher.timezone)] {
         if let Some(change) = clock_change(parse_timezone(zone), date) {
@@ -265,7 +264,7 @@ pub async fn week_times(
         .map(|date| DayTimes {
             date: date.to_string(),
             date_label: date.format("%A, %B %-d").to_string(),
-            slots: found.slots.iter().filter(|s| s.local_date == *date && s.is_bookable()).map(|s| slot_view(b.st_id(), s)).collect(),
+            slots: found.slots.iter().filter(|s| s.local_date == *date && s.is_bookable()).map(day_time).collect(),
             session_minutes: b.course.session_minutes,
             timezone_label: timezone_label.clone(),
             clock_changes: Vec::new(),

@@ -6,7 +6,10 @@ use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use session_booking::{
-    dto::{availability::SlotView, wizard::MonthTimes, StId},
+    dto::{
+        wizard::{DayTime, MonthTimes},
+        StId,
+    },
     entities::SessionStatus,
     entities::{course, student_teacher, user},
     error::AppError,
@@ -263,7 +266,7 @@ pub async fn first_free_start(app: &TestApp, cookie: &str, st: StId) -> String {
 
 /// The time at `start` as the calendar lists it (`load_month_times`) to the student of
 /// `cookie`, who lives in `zone`, if it lists it.
-pub async fn listed_time(app: &TestApp, cookie: &str, zone: chrono_tz::Tz, st: StId, start: &str) -> Option<SlotView> {
+pub async fn listed_time(app: &TestApp, cookie: &str, zone: chrono_tz::Tz, st: StId, start: &str) -> Option<DayTime> {
     let month = chrono::DateTime::parse_from_rfc3339(start).unwrap().with_timezone(&zone).format("%Y-%m").to_string();
     let form = [("st_id", st.to_string()), ("month", month)];
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();

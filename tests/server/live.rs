@@ -6,7 +6,6 @@ use http::StatusCode;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use session_booking::{
     dto::{
-        availability::SlotView,
         wizard::{DayTimes, MonthDays},
         StId,
     },
@@ -19,8 +18,14 @@ use crate::harness::{app_error, body_text, book_session, listed_time, ok_json, p
 
 const HELD: &str = "This time is held for you";
 
+/// An open start and the student's date it falls on.
+struct OpenTime {
+    date: String,
+    start: String,
+}
+
 /// The open times of the student's first two days with `st` that have any, soonest first.
-async fn open_times(app: &TestApp, cookie: &str, st: StId) -> Vec<SlotView> {
+async fn open_times(app: &TestApp, cookie: &str, st: StId) -> Vec<OpenTime> {
     let mut times = Vec::new();
     let mut month: Option<String> = None;
     while times.len() < 4 {
@@ -31,7 +36,7 @@ async fn open_times(app: &TestApp, cookie: &str, st: StId) -> Vec<SlotView> {
         for date in days.days.iter().take(2) {
             let day: DayTimes =
                 ok_json(app.call("load_day_times", &[("st_id", &st.to_string()), ("date", date)], Some(cookie)).await).await;
-            times.extend(day.slots.into_iter().filter(|s| s.bookable));
+            times.extend(day.slots.into_iter().filter(|s| s.bookable).map(|s| OpenTime { date: date.clone(), start: s.start }));
         }
         month = Some(days.next_month.expect("open times within the horizon"));
     }
@@ -46,8 +51,8 @@ async fn is_open(app: &TestApp, cookie: &str, zone: Tz, st: StId, start: &str) -
 }
 
 /// Opens step 4 for `start`, as a browser does; answers the page.
-async fn open_confirm(app: &TestApp, cookie: &str, st: StId, slot: &SlotView) -> String {
-    let page = format!("/book/{st}?st={st}&date={}&start={}", slot.local_date, slot.start);
+async fn open_confirm(app: &TestApp, cookie: &str, st: StId, slot: &OpenTime) -> String {
+    let page = format!("/book/{st}?st={st}&date={}&start={}", slot.date, slot.start);
     let res = app.get(&page, Some(cookie)).await;
     assert_eq!(res.status(), StatusCode::OK);
     body_text(res).await
@@ -87,7 +92,7 @@ async fn a_student_holds_one_time_and_going_back_frees_it(backend: Backend) {
     let tom = app.st_id("tom@tutor.test", "Algebra I").await;
     let times = open_times(&app, &maya, tom).await;
     // Two times far enough apart that holding one leaves the other open.
-    let at = |s: &SlotView| DateTime::parse_from_rfc3339(&s.start).unwrap();
+    let at = |s: &OpenTime| DateTime::parse_from_rfc3339(&s.start).unwrap();
     let first = &times[0];
     let second = times.iter().find(|s| at(s) - at(first) >= chrono::Duration::hours(2)).expect("two times two hours apart");
 
@@ -105,7 +110,7 @@ async fn a_student_holds_one_time_and_going_back_frees_it(backend: Backend) {
 
     // Back to the times (the page itself) ends the hold too.
     open_confirm(&app, &maya, tom, first).await;
-    let res = app.get(&format!("/book/{tom}?st={tom}&date={}", first.local_date), Some(&maya)).await;
+    let res = app.get(&format!("/book/{tom}?st={tom}&date={}", first.date), Some(&maya)).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert!(is_open(&app, &kenji, TOKYO, tom, &first.start).await);
 

@@ -23,9 +23,8 @@ use super::{
 };
 use crate::{
     dto::{
-        availability::SlotView,
         live::{ChangeKind, RESYNC},
-        wizard::{DayTimes, MonthTimes},
+        wizard::{DayTime, DayTimes, MonthTimes},
     },
     urls::StepLinks,
 };
@@ -40,7 +39,7 @@ enum Screen {
     /// Step 3 of a date (`YYYY-MM-DD`).
     Time(String),
     /// A time was chosen: its summary, while step 4 (which holds the time) is on its way.
-    Confirming { date_label: String, slot: SlotView },
+    Confirming { date_label: String, slot: DayTime },
 }
 
 impl Screen {
@@ -137,7 +136,7 @@ pub fn CalendarSteps(
 
 /// Step 4's summary while the step itself is on its way.
 #[component]
-fn ConfirmPreview(date_label: String, time: SlotView) -> impl IntoView {
+fn ConfirmPreview(date_label: String, time: DayTime) -> impl IntoView {
     view! {
         <h2 id="step-title" tabindex="-1">"Confirm your session"</h2>
         <div class="card session-summary confirm-preview">

@@ -3,7 +3,7 @@ use leptos::{either::Either, prelude::*, server_fn::ServerFn};
 use super::StepInputs;
 use crate::{
     api::wizard::SelectTime,
-    dto::{availability::SlotView, wizard::DayTimes},
+    dto::wizard::{DayTime, DayTimes},
     error::STUDENT_CONFLICT,
     urls::{urlencode, StepLinks},
 };
@@ -33,13 +33,13 @@ impl TimeState {
 /// A start time as step 3 lists it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimeChoice {
-    pub slot: SlotView,
+    pub slot: DayTime,
     pub state: TimeState,
 }
 
 impl TimeChoice {
     /// A date's times as the server listed them.
-    pub fn listed(slots: &[SlotView]) -> Vec<TimeChoice> {
+    pub fn listed(slots: &[DayTime]) -> Vec<TimeChoice> {
         slots
             .iter()
             .map(|slot| TimeChoice { slot: slot.clone(), state: if slot.bookable { TimeState::Open } else { TimeState::YouAreBusy } })
@@ -49,7 +49,7 @@ impl TimeChoice {
     /// The times on screen after a fresh list of the same date arrived: times listed again as
     /// they are now, times open before and gone now kept as just taken, in time order. Answers
     /// them with the times that were open and are taken now.
-    pub fn refreshed(shown: &[TimeChoice], fresh: &[SlotView]) -> (Vec<TimeChoice>, Vec<TimeChoice>) {
+    pub fn refreshed(shown: &[TimeChoice], fresh: &[DayTime]) -> (Vec<TimeChoice>, Vec<TimeChoice>) {
         let mut now = TimeChoice::listed(fresh);
         let mut taken = Vec::new();
         for before in shown.iter().filter(|t| t.state != TimeState::YouAreBusy) {
@@ -131,17 +131,9 @@ fn TimeButton(time: TimeChoice) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dto::StId;
 
-    fn slot(start: &str, bookable: bool) -> SlotView {
-        SlotView {
-            st_id: StId(1),
-            start: start.into(),
-            local_date: "2026-12-01".into(),
-            start_label: start.into(),
-            end_label: "later".into(),
-            bookable,
-        }
+    fn slot(start: &str, bookable: bool) -> DayTime {
+        DayTime { start: start.into(), start_label: start.into(), end_label: "later".into(), bookable }
     }
 
     fn states(times: &[TimeChoice]) -> Vec<(&str, TimeState)> {
