@@ -7,9 +7,8 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use leptos::{config::LeptosOptions, prelude::*, tachys::view::RenderHtml};
-use std::sync::Arc;
+use std::{io::Write, sync::Arc};
 
-use super::compress::{preferred, Coding};
 use crate::app::BundleLinks;
 
 /// The islands' start script: Leptos's own, as `HydrationScripts` writes it, with each
@@ -53,19 +52,33 @@ const BOOT_NAME: &str = "islands-start";
 
 impl BootScript {
     fn new(plain: Vec<u8>) -> Self {
-        // Once per process, so the smallest files compression gives.
-        let (brotli, gzip) = (Coding::Brotli.encode(&plain, 11), Coding::Gzip.encode(&plain, 11));
+        let mut brotli = Vec::new();
+        let params = brotli::enc::BrotliEncoderParams { quality: 11, ..Default::default() };
+        brotli::BrotliCompress(&mut plain.as_slice(), &mut brotli, &params).expect("compressing into memory cannot fail");
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gzip.write_all(&plain).expect("compressing into memory cannot fail");
+        let gzip = gzip.finish().expect("compressing into memory cannot fail");
         Self { plain, brotli, gzip }
     }
 
     /// The script in the best encoding the request accepts. Its name changes with its content,
     /// so a browser keeps it for a year.
     pub fn answer(&self, request: &HeaderMap) -> Response {
-        let coding = preferred(request);
-        let body = match coding {
-            Some(Coding::Brotli) => &self.brotli,
-            Some(Coding::Gzip) => &self.gzip,
-            None => &self.plain,
+        let accepts = |coding: &str| {
+            request.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).any(|v| {
+                v.split(',').any(|c| {
+                    let mut parts = c.split(';');
+                    let refused = |q: &str| q.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()) == Some(0.0);
+                    parts.next().is_some_and(|name| name.trim() == coding) && !parts.any(refused)
+                })
+            })
+        };
+        let (body, coding) = if accepts("br") {
+            (&self.brotli, Some("br"))
+        } else if accepts("gzip") {
+            (&self.gzip, Some("gzip"))
+        } else {
+            (&self.plain, None)
         };
         let mut response = Body::from(body.clone()).into_response();
         let headers = response.headers_mut();
@@ -73,7 +86,7 @@ impl BootScript {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
         headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
         if let Some(coding) = coding {
-            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding.name()));
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
         }
         response
     }
@@ -157,6 +170,7 @@ mod tests {
         };
         assert_eq!(coding("gzip, deflate, br, zstd").as_deref(), Some("br"));
         assert_eq!(coding("gzip").as_deref(), Some("gzip"));
+        assert_eq!(coding("br;q=0, gzip").as_deref(), Some("gzip"));
         assert_eq!(coding("identity"), None);
         assert!(script.brotli.len() < script.plain.len() && script.gzip.len() < script.plain.len());
     }

@@ -3,7 +3,6 @@
 //! app, never the other way round.
 mod bundle;
 mod calendar;
-mod compress;
 mod form_errors;
 mod live;
 mod security;
@@ -24,7 +23,12 @@ use axum::{
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::sync::OnceLock;
-use tower_http::{services::ServeDir, set_header::SetResponseHeaderLayer, timeout::TimeoutLayer};
+use tower_http::{
+    compression::{CompressionLayer, CompressionLevel},
+    services::ServeDir,
+    set_header::SetResponseHeaderLayer,
+    timeout::TimeoutLayer,
+};
 
 use crate::{
     app::{shell, App},
@@ -75,7 +79,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .layer(middleware::map_response_with_state(security::AnswerHeaders::new(&state.settings), security::headers))
         // Compresses what is made per request (pages, server-function answers); the bundle
         // is served precompressed and passes through untouched.
-        .layer(middleware::from_fn(compress::compress))
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(PAGE_BROTLI_QUALITY)))
         .layer(time_limit())
         .with_state(state))
 }
@@ -88,6 +92,10 @@ fn time_limit() -> TimeoutLayer {
 
 /// The longest a request may take before it is answered 503; our pages take milliseconds.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Brotli's quality for what is made per request. The default, 11, costs far more time per
+/// page than the bytes it saves; 2 measured no faster than 4 here (BENCHMARKS.md).
+const PAGE_BROTLI_QUALITY: i32 = 4;
 
 /// Request bodies larger than this are refused with 413 before anything reads them.
 pub const BODY_LIMIT: usize = 64 * 1024;
