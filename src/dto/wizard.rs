@@ -1,7 +1,7 @@
 //! What the booking wizard's steps after the first show (docs/booking-contract.md §1–2).
 use serde::{Deserialize, Serialize};
 
-use super::{availability::SlotView, Avatar, TeacherCard};
+use super::{Avatar, TeacherCard};
 
 /// Step 2: which days of a month have a bookable time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -13,7 +13,7 @@ pub struct MonthDays {
     /// Dates of the month with at least one bookable time.
     pub days: Vec<String>,
     /// The first bookable time from now on, in any month.
-    pub next_available: Option<SlotView>,
+    pub next_available: Option<NextTime>,
     /// Neighbouring months worth visiting (none before this month or past the horizon).
     pub prev_month: Option<String>,
     pub next_month: Option<String>,
@@ -74,6 +74,14 @@ impl From<DayTime> for DayTimeFields {
     fn from(t: DayTime) -> Self {
         (t.start, t.start_label, t.end_label, t.bookable)
     }
+}
+
+/// A time on a date of the student's, away from that date's list ("Next Available").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NextTime {
+    /// `YYYY-MM-DD`, in the student's timezone.
+    pub date: String,
+    pub time: DayTime,
 }
 
 /// A session as the confirm step and the session's own pages show it, in the reader's timezone,

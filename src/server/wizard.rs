@@ -24,8 +24,9 @@ use super::{
 };
 use crate::{
     dto::{
+        availability::SlotView,
         booking::{BookingPage, MovingSession},
-        wizard::{ConfirmView, Cost, DayTime, DayTimes, MonthDays, MonthTimes, MovingFrom},
+        wizard::{ConfirmView, Cost, DayTime, DayTimes, MonthDays, MonthTimes, MovingFrom, NextTime},
         StId,
     },
     entities::{course, session, student_teacher, user, Actor},
@@ -165,8 +166,8 @@ pub async fn month_times(
     let versions = state.live.versions();
     let stamp = view.stamp(versions);
     let compute = async {
-        let times = compute_month_times(&state.db, &state.settings.booking, student, b, &month, now).await?;
-        state.calendars.next.insert(view, (), stamp, times.month.next_available.clone()).await;
+        let (times, first) = compute_month_times(&state.db, &state.settings.booking, student, b, &month, now).await?;
+        state.calendars.next.insert(view, (), stamp, first).await;
         Ok(Arc::new(times))
     };
     let times = state.calendars.months.get_or_compute(versions, view, month.clone(), compute).await?;
@@ -180,13 +181,14 @@ async fn compute_month_times(
     b: &Bookable,
     month: &str,
     now: DateTime<Utc>,
-) -> Result<MonthTimes, AppError> {
+) -> Result<(MonthTimes, Option<SlotView>), AppError> {
     let viewer = parse_timezone(&student.timezone);
     let today = now.with_timezone(&viewer).date_naive();
     let last_day = (now + Duration::days(defaults.horizon_days)).with_timezone(&viewer).date_naive();
     let (first, last) = month_range(month)?;
     let upcoming = slots(db, defaults, student, b, (today, last_day), now).await?;
-    let next_available = upcoming.slots.iter().find(|s| s.is_bookable()).map(|s| slot_view(b.st_id(), s));
+    let first_bookable = upcoming.slots.iter().find(|s| s.is_bookable());
+    let next_available = first_bookable.map(|s| NextTime { date: s.local_date.to_string(), time: day_time(s) });
     let in_month = |d: &NaiveDate| (first..=last).contains(d);
     let days = upcoming.days.iter().filter(|d| in_month(d)).map(NaiveDate::to_string).collect();
     let month_of = |d: NaiveDate| format!("{:04}-{:02}", d.year(), d.month());
@@ -209,7 +211,8 @@ async fn compute_month_times(
         next_month: (last < last_day).then(|| month_of(last + Duration::days(1))),
         timezone_label: timezone_label(&student.timezone),
     };
-    Ok(MonthTimes { month, days: day_views })
+    // The first time is step 1's "Next Available" too, which names its Student-Teacher.
+    Ok((MonthTimes { month, days: day_views }, first_bookable.map(|s| slot_view(b.st_id(), s))))
 }
 
 /// Step 3: one date's times, including those that clash with the student's own sessions.

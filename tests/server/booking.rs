@@ -102,7 +102,7 @@ async fn a_time_that_overlaps_the_students_own_session_is_refused(backend: Backe
     let at = chrono::DateTime::parse_from_rfc3339(&start).unwrap().with_timezone(&chrono::Utc);
     crate::harness::insert_session(&app, "Conversational Spanish", "maya@student.test", "diego@tutor.test", at, 30).await;
     let month: MonthDays = ok_json(app.call("load_month_days", &[("st_id", &priya.to_string())], Some(&maya)).await).await;
-    assert_ne!(month.next_available.map(|s| s.start), Some(start.clone()));
+    assert_ne!(month.next_available.map(|next| next.time.start), Some(start.clone()));
     let res = book(&app, &maya, priya, &start, "maya-clash-1").await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     assert_eq!(app_error(res).await, AppError::StudentConflict);

@@ -261,7 +261,7 @@ pub async fn listening(port: u16) -> bool {
 pub async fn first_free_start(app: &TestApp, cookie: &str, st: StId) -> String {
     let month: session_booking::dto::wizard::MonthDays =
         ok_json(app.call("load_month_days", &[("st_id", &st.to_string())], Some(cookie)).await).await;
-    month.next_available.expect("open times").start
+    month.next_available.expect("open times").time.start
 }
 
 /// The time at `start` as the calendar lists it (`load_month_times`) to the student of

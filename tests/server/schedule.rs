@@ -58,7 +58,7 @@ async fn bookable_on(app: &TestApp, maya: &str, st: StId, date: &str) -> Vec<Str
 
 async fn next_start(app: &TestApp, maya: &str, st: StId) -> Option<String> {
     let month: MonthDays = ok_json(app.call("load_month_days", &[("st_id", &st.to_string())], Some(maya)).await).await;
-    month.next_available.map(|slot| slot.start)
+    month.next_available.map(|next| next.time.start)
 }
 
 async fn hours_rows(app: &TestApp) -> Vec<availability::Model> {

@@ -19,8 +19,8 @@ pub fn DateChoices(
                 Some(next) => Either::Left(view! {
                     <form method="post" action=SelectDate::PATH>
                         <StepInputs links/>
-                        <button type="submit" name="date" value=next.local_date.clone() class="btn btn-secondary">
-                            "Next Available: " {next_label(&next.local_date, &next.start_label)}
+                        <button type="submit" name="date" value=next.date.clone() class="btn btn-secondary">
+                            "Next Available: " {next_label(&next.date, &next.time.start_label)}
                         </button>
                     </form>
                 }),
